@@ -24,16 +24,25 @@ int mk_err_set(mk_err *err, const char *fmt, ...)
 
 int mk_err_prefix(mk_err *err, const char *fmt, ...)
 {
-    if (err) {
-        char prefix[256];
-        char old[sizeof(err->msg)];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(prefix, sizeof(prefix), fmt, ap);
-        va_end(ap);
-        memcpy(old, err->msg, sizeof(old));
-        snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
-    }
+    if (!err)
+        return -1;
+    char prefix[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(prefix, sizeof(prefix) - 2, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return -1;
+    size_t plen = strnlen(prefix, sizeof(prefix) - 3);
+    memcpy(prefix + plen, ": ", 3);
+    plen += 2;
+    /* Shift the old message right; too long a result is cut at the end, never overflowed. */
+    size_t olen = strnlen(err->msg, sizeof(err->msg) - 1);
+    if (plen + olen > sizeof(err->msg) - 1)
+        olen = sizeof(err->msg) - 1 - plen;
+    memmove(err->msg + plen, err->msg, olen);
+    memcpy(err->msg, prefix, plen);
+    err->msg[plen + olen] = '\0';
     return -1;
 }
 
