@@ -17,7 +17,7 @@
 typedef enum { NETWORK_HOST = 0, NETWORK_BRIDGE, NETWORK_USER } network_mode;
 
 typedef struct {
-    char *host;
+    char *host; /* as written: a name, an IPv4 address, or an IPv6 address in brackets ("[::1]") */
     int port;
 } config_endpoint;
 
@@ -62,6 +62,8 @@ typedef struct config {
     /* Cluster shape. */
     int zookeeper_count; /* ZOOKEEPER_COUNT */
     int kafka_count;     /* KAFKA_COUNT */
+    double res_cpus;     /* RES_CPU: the default of ZOOKEEPER_CPU and KAFKA_CPU */
+    double res_mem_mb;   /* RES_MEM: the default of ZOOKEEPER_MEM and KAFKA_MEM */
     config_resources zookeeper_res; /* ZOOKEEPER_CPU/_MEM/_DISK/_HEAP (fall back to RES_CPU/RES_MEM) */
     config_resources kafka_res;     /* KAFKA_CPU/_MEM/_DISK/_HEAP (fall back to RES_CPU/RES_MEM) */
     char *image_zookeeper; /* IMAGE_ZOOKEEPER */
@@ -86,8 +88,9 @@ typedef struct config {
 /*
  * Reads every variable through `getenv_fn` (getenv in production; a table in tests), validates them
  * all, and fills `out`. On failure returns the number of problems (> 0) and writes one line per
- * problem to `errors` ("MESOS_MASTER: 'x' is not host:port[,host:port...]"); `out` is then left
- * freed. Returns 0 on success.
+ * problem to `errors` (may be NULL), "NAME: reason (got 'value')", never with a secret's value;
+ * `out` is then left freed (all zero). Returns 0 on success; release with config_free().
+ * An empty value counts as unset for variables without a literal default.
  */
 typedef const char *(*config_getenv_fn)(const char *name, void *ctx);
 int config_load(config *out, config_getenv_fn getenv_fn, void *ctx, FILE *errors);
@@ -99,6 +102,15 @@ void config_print_help(FILE *out);
 void config_print_effective(const config *cfg, FILE *out);
 /* The text of env.example (every variable, documented, with its default). */
 void config_print_env_example(FILE *out);
+/* docs/configuration.md: one Markdown table of every variable (name, default, meaning). */
+void config_print_markdown(FILE *out);
+
+/* Durations as the variables spell them: "250ms", "10s", "5m", "3h", "1d", "1w", or bare seconds
+ * ("30"); a decimal fraction is allowed ("1.5h"). Returns -1 for anything else (negative, empty,
+ * exponent, nan, trailing text). */
+int config_parse_duration(const char *text, double *seconds);
+/* The shortest exact form of `seconds` in the largest whole unit ("1w", "90s", "250ms"). */
+void config_format_duration(double seconds, char *buf, size_t size);
 
 const char *network_mode_name(network_mode m);
 
