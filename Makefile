@@ -76,6 +76,7 @@ unit-bins: all $(UNIT_BIN)
 
 deps:
 	./scripts/install-deps.sh
+	./scripts/install-servers.sh
 
 # The README's test command: everything, with sanitizers, ending in one pass/fail summary.
 test:
