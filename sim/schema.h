@@ -17,7 +17,7 @@
 
 /* Structure: keys, types, enums, bytes, required fields. On failure returns -1 and sets err to the
  * text after "Failed to convert JSON into Call protobuf: " (e.g. "Missing required fields:
- * subscribe.framework_info.user", or "Unknown field 'frameworkInfo' in mesos.v1.FrameworkInfo at
+ * subscribe.framework_info.user", or "Unknown field 'frameworkInfo' in mesos.v1.scheduler.Call.Subscribe at
  * subscribe"). */
 int schema_check_call(const json_t *call, mk_err *err);
 
