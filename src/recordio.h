@@ -18,7 +18,7 @@ typedef struct recordio_reader recordio_reader;
 
 /* Called once per complete record; `data` is valid only during the call and is NUL-terminated at
  * data[len] for convenience (the record itself may contain NULs). Return 0 to go on, non-zero to
- * stop feeding (recordio_feed then returns 1 and keeps the rest buffered). */
+ * abandon the stream: recordio_feed then returns 1 and drops the bytes after that record. */
 typedef int (*recordio_record_fn)(void *ud, const char *data, size_t len);
 
 recordio_reader *recordio_reader_new(size_t max_record, recordio_record_fn fn, void *ud);
