@@ -58,7 +58,7 @@ fi
 if want integration; then
     echo "== integration tests (real processes: mesos-sim, mesos-kafka)"
     junit="$out_dir/integration.xml"
-    MK_BIN_DIR="$PWD/$bin_dir" python3 -m pytest -q -p no:cacheprovider \
+    MK_BIN_DIR="$PWD/$bin_dir" python3 -m pytest -q -p no:cacheprovider -o junit_family=legacy \
         --junitxml="$junit" tests/integration 2>&1 | tee "$out_dir/integration.log"
     rc=${PIPESTATUS[0]}
     if [ -f "$junit" ]; then

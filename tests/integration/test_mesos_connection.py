@@ -210,7 +210,11 @@ def test_a_second_instance_taking_over_stops_the_first(cluster, pki, tmp_path):
     assert code != 0
     assert "failed over" in first.output()
     first.stop(expect_code=None)
-    sim.assert_no_rejected_calls()
+    # The displaced instance may have had a call in flight with its old stream id when the takeover
+    # happened; the master rejects exactly that, and it is the only rejection allowed here.
+    stale = "didn't match the stream ID"
+    rejected = [c for c in sim.calls() if c.get("status") not in (200, 202)]
+    assert all(stale in (c.get("error") or "") for c in rejected), rejected
 
 
 def test_wrong_password_fails_clearly(cluster, pki, tmp_path):
