@@ -14,9 +14,10 @@
  * 401/403 on SUBSCRIBE and a certificate that does not verify are fatal: the handler is told why,
  * and the client stops.
  *
- * Calls (mesos_client_send) go out on their own pooled connections with the current stream id; a call
- * made while not subscribed is dropped (the scheduler reconciles after re-subscribing). A call that
- * the master answers with anything but 202 is reported through on_call_failed.
+ * Calls (mesos_client_send) go out with the current stream id on a pooled keep-alive connection
+ * (not the stream's), one at a time and in the order they were made; a call made while not
+ * subscribed is dropped (the scheduler reconciles after re-subscribing). A call that the master
+ * answers with anything but 202 is reported through on_call_failed.
  */
 #ifndef MK_MESOS_CLIENT_H
 #define MK_MESOS_CLIENT_H
