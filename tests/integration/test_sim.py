@@ -1,0 +1,308 @@
+"""mesos-sim's own fidelity: status codes in the master's order, strict validation with no effect,
+offers, filters, SUPPRESS/REVIVE, RESCIND, reconciliation and KILL answers (MESOS-API.md §1, §5, §10).
+
+These drive the simulator with a raw HTTP client, as a scheduler would, and read the event stream.
+"""
+import base64
+import http.client
+import json
+import ssl
+import threading
+import time
+
+import pytest
+
+from harness import wait_until
+
+SECRET = "sim-secret"
+
+
+class Stream:
+    """A SUBSCRIBE stream read on a thread: RecordIO records parsed into a list of events."""
+
+    def __init__(self, sim, body, headers=None, pki=None):
+        self.events = []
+        self.conn = connection(sim, pki)
+        self.conn.request("POST", "/api/v1/scheduler", json.dumps(body),
+                          {"Content-Type": "application/json", **(headers or {})})
+        self.resp = self.conn.getresponse()
+        self.status = self.resp.status
+        self.stream_id = self.resp.getheader("Mesos-Stream-Id")
+        self.content_type = self.resp.getheader("Content-Type")
+        self.chunked = self.resp.getheader("Transfer-Encoding") == "chunked"
+        self.ended = False
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        try:
+            while True:
+                line = b""
+                while not line.endswith(b"\n"):
+                    c = self.resp.read(1)
+                    if not c:
+                        self.ended = True
+                        return
+                    line += c
+                self.events.append(json.loads(self.resp.read(int(line))))
+        except Exception:
+            self.ended = True
+
+    def of_type(self, t):
+        return [e for e in self.events if e["type"] == t]
+
+    def wait(self, t, count=1, timeout=10):
+        return wait_until(lambda: len(self.of_type(t)) >= count and self.of_type(t), timeout,
+                          f"{count} {t} event(s)")
+
+    def close(self):
+        self.conn.close()
+
+
+def connection(sim, pki=None):
+    if pki:
+        ctx = ssl.create_default_context(cafile=str(pki.ca_cert))
+        return http.client.HTTPSConnection("127.0.0.1", sim.port, context=ctx, timeout=10)
+    return http.client.HTTPConnection("127.0.0.1", sim.port, timeout=10)
+
+
+def post(sim, body, stream_id=None, ctype="application/json", method="POST", auth=None, pki=None):
+    conn = connection(sim, pki)
+    headers = {}
+    if ctype:
+        headers["Content-Type"] = ctype
+    if stream_id:
+        headers["Mesos-Stream-Id"] = stream_id
+    if auth:
+        headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+    conn.request(method, "/api/v1/scheduler", body if isinstance(body, str) else json.dumps(body),
+                 headers)
+    r = conn.getresponse()
+    out = (r.status, r.read().decode(), dict(r.getheaders()))
+    conn.close()
+    return out
+
+
+def subscribe_body(framework_id=None, capabilities=("MULTI_ROLE", "PARTITION_AWARE")):
+    fi = {"user": "root", "name": "sim-test", "roles": ["kafka"],
+          "capabilities": [{"type": c} for c in capabilities], "failover_timeout": 60.0}
+    body = {"type": "SUBSCRIBE", "subscribe": {"framework_info": fi}}
+    if framework_id:
+        fi["id"] = {"value": framework_id}
+        body["framework_id"] = {"value": framework_id}
+    return body
+
+
+@pytest.fixture
+def subscribed(cluster):
+    sim = cluster.sim(agents=2, extra=["--agent-ports", "31000-31009"])
+    s = Stream(sim, subscribe_body())
+    s.wait("SUBSCRIBED")
+    fid = s.of_type("SUBSCRIBED")[0]["subscribed"]["framework_id"]["value"]
+    yield sim, s, fid
+    s.close()
+
+
+def call(fid, type_, **body):
+    c = {"type": type_, "framework_id": {"value": fid}}
+    c.update(body)
+    return c
+
+
+def test_subscribe_stream_is_chunked_recordio_with_subscribed_then_heartbeat(subscribed):
+    sim, s, fid = subscribed
+    assert s.status == 200 and s.content_type == "application/json" and s.chunked
+    assert len(s.stream_id) == 36
+    assert [e["type"] for e in s.events[:2]] == ["SUBSCRIBED", "HEARTBEAT"]
+    sub = s.events[0]["subscribed"]
+    assert sub["heartbeat_interval_seconds"] == 1.0
+    assert fid.startswith(sub["master_info"]["id"] + "-") and fid.endswith("-0000")
+    assert sub["master_info"]["ip"] == 16777343
+    s.wait("HEARTBEAT", count=3, timeout=10)
+    offers = s.wait("OFFERS")[0]["offers"]["offers"]
+    agents = {o["agent_id"]["value"] for o in offers}
+    assert len(agents) == 2
+    res = {r["name"]: r for r in offers[0]["resources"]}
+    assert res["cpus"]["role"] == "*" and res["cpus"]["allocation_info"] == {"role": "kafka"}
+    assert res["ports"]["ranges"]["range"] == [{"begin": 31000, "end": 31009}]
+
+
+def test_status_codes_in_the_masters_order(cluster):
+    sim = cluster.sim(credentials=[f"kafka:{SECRET}"])
+    ok = f"kafka:{SECRET}"
+    status, body, headers = post(sim, subscribe_body())
+    assert status == 401 and body == "401 Unauthorized."
+    assert headers["WWW-Authenticate"] == 'Basic realm="mesos-master-scheduler"'
+    assert post(sim, subscribe_body(), auth="kafka:wrong")[0] == 401
+    assert post(sim, "", method="GET", auth=ok)[0] == 405
+    assert post(sim, "{}", ctype=None, auth=ok)[:2] == (400, "Expecting 'Content-Type' to be present")
+    assert post(sim, "{}", ctype="application/json; charset=utf-8", auth=ok)[0] == 415
+    status, body, _ = post(sim, "{not json", auth=ok)
+    assert status == 400 and body.startswith("Failed to parse body into JSON")
+    status, body, _ = post(sim, {"type": "SUBSCRIBE", "subscribe": {"frameworkInfo": {}}}, auth=ok)
+    assert status == 400 and body.startswith("Failed to convert JSON into Call protobuf: ")
+    assert "frameworkInfo" in body
+    status, body, _ = post(sim, {"type": "DECLINE", "decline": {"offer_ids": []}}, auth=ok)
+    assert (status, body) == (400, "Failed to validate scheduler::Call: Expecting 'framework_id' to be present")
+    status, body, _ = post(sim, call("nope-0000", "SUPPRESS"), stream_id="x", auth=ok)
+    assert (status, body) == (400, "Framework cannot be found")
+    bad_principal = subscribe_body()
+    bad_principal["subscribe"]["framework_info"]["principal"] = "other"
+    status, body, _ = post(sim, bad_principal, auth=ok)
+    assert status == 400 and "does not match principal 'other'" in body
+    status, body, _ = post(sim, subscribe_body(), stream_id="abc", auth=ok)
+    assert status == 400 and "should not include the 'Mesos-Stream-Id'" in body
+
+    sim.control("/control/mode?value=no-leader")
+    assert post(sim, subscribe_body(), auth=ok)[:2] == (503, "No leader elected")
+    sim.control("/control/mode?value=redirect&leader=m2.example:5050")
+    status, _, headers = post(sim, subscribe_body(), auth=ok)
+    assert status == 307 and headers["Location"] == "//m2.example:5050/master/api/v1/scheduler"
+    # Authentication is checked before leadership, as libprocess does.
+    assert post(sim, subscribe_body())[0] == 401
+    assert [c["status"] for c in sim.calls()][-1] == 401
+
+
+def test_stream_id_rules_and_disconnected_framework(subscribed):
+    sim, s, fid = subscribed
+    status, body, _ = post(sim, call(fid, "SUPPRESS"))
+    assert status == 400 and "should include the 'Mesos-Stream-Id'" in body
+    status, body, _ = post(sim, call(fid, "SUPPRESS"), stream_id="wrong")
+    assert status == 400 and "didn't match the stream ID" in body
+    assert post(sim, call(fid, "SUPPRESS", suppress={}), stream_id=s.stream_id)[0] == 202
+    sim.control("/control/drop-stream")
+    wait_until(lambda: s.ended, 10, "the stream to end")
+    assert post(sim, call(fid, "REVIVE"), stream_id=s.stream_id)[:2] == (403, "Framework is not subscribed")
+
+
+def offers_now(s, seen):
+    new = [o for e in s.of_type("OFFERS")[seen:] for o in e["offers"]["offers"]]
+    return new
+
+
+def launch(fid, offer, task_id="t-1", cpus=1.0, ports=None, **extra):
+    resources = [{"name": "cpus", "type": "SCALAR", "scalar": {"value": cpus}},
+                 {"name": "mem", "type": "SCALAR", "scalar": {"value": 128.0}}]
+    if ports:
+        resources.append({"name": "ports", "type": "RANGES",
+                          "ranges": {"range": [{"begin": p, "end": p} for p in ports]}})
+    task = {"name": task_id, "task_id": {"value": task_id}, "agent_id": offer["agent_id"],
+            "resources": resources, "command": {"shell": False},
+            "container": {"type": "DOCKER", "docker": {"image": "zookeeper:3.8"}}}
+    task.update(extra)
+    return call(fid, "ACCEPT", accept={"offer_ids": [offer["id"]], "operations": [
+        {"type": "LAUNCH", "launch": {"task_infos": [task]}}], "filters": {"refuse_seconds": 1.0}})
+
+
+def test_accept_is_validated_against_the_offer_and_has_no_effect_when_invalid(subscribed):
+    sim, s, fid = subscribed
+    offer = s.wait("OFFERS")[0]["offers"]["offers"][0]
+    bad = [
+        (launch(fid, offer, cpus=100.0), "more resources"),
+        (launch(fid, offer, ports=[40000]), "port 40000"),
+        (launch(fid, offer, ports=[31000, 31000]), "port 31000 is used twice"),
+        (launch(fid, offer, task_id="a/b"), "is invalid"),
+        (launch(fid, {**offer, "id": {"value": "no-such-offer"}}), "no longer valid"),
+        (launch(fid, offer, executor={"executor_id": {"value": "e"}, "command": {"value": "x"}}),
+         "not both"),
+        (launch(fid, offer, container={"type": "DOCKER", "docker": {
+            "image": "x", "parameters": [{"key": "name", "value": "n"}]}}), "must not be 'name'"),
+    ]
+    for c, why in bad:
+        status, body, _ = post(sim, c, stream_id=s.stream_id)
+        assert status == 400 and why in body, (why, status, body)
+    assert sim.framework(fid)["tasks"] == []
+    assert sim.framework(fid)["outstanding_offers"] == 2  # nothing was consumed
+    status, body, _ = post(sim, launch(fid, offer, ports=[31001]), stream_id=s.stream_id)
+    assert status == 202, body
+    assert [t["state"] for t in sim.framework(fid)["tasks"]] == ["TASK_STAGING"]
+    # The same offer cannot be used twice, and the same task id cannot be launched again.
+    status, body, _ = post(sim, launch(fid, offer, task_id="t-2"), stream_id=s.stream_id)
+    assert status == 400 and "no longer valid" in body
+    # The next offer from that agent no longer holds what the task uses.
+    def next_offer_for_agent():
+        for o in offers_now(s, 1):
+            if o["agent_id"] == offer["agent_id"]:
+                return o
+    again = wait_until(next_offer_for_agent, 10, "a new offer from the same agent")
+    res = {r["name"]: r for r in again["resources"]}
+    assert res["cpus"]["scalar"]["value"] == 3.0
+    assert {"begin": 31001, "end": 31001} not in res["ports"]["ranges"]["range"]
+
+
+def test_decline_filters_suppress_and_revive(subscribed):
+    sim, s, fid = subscribed
+    offers = s.wait("OFFERS")[0]["offers"]["offers"]
+    ids = [o["id"] for o in offers]
+    post(sim, call(fid, "DECLINE", decline={"offer_ids": ids, "filters": {"refuse_seconds": 60.0}}),
+         stream_id=s.stream_id)
+    seen = len(s.of_type("OFFERS"))
+    time.sleep(1.0)
+    assert len(s.of_type("OFFERS")) == seen  # filtered for 60 s
+    assert sim.framework(fid)["active_filters"] == 2
+    post(sim, call(fid, "REVIVE", revive={"roles": ["kafka"]}), stream_id=s.stream_id)
+    s.wait("OFFERS", count=seen + 1)  # REVIVE clears filters
+    post(sim, call(fid, "SUPPRESS", suppress={"roles": ["kafka"]}), stream_id=s.stream_id)
+    outstanding = [o["id"] for o in offers_now(s, seen)]
+    post(sim, call(fid, "DECLINE", decline={"offer_ids": outstanding, "filters": {"refuse_seconds": 0.0}}),
+         stream_id=s.stream_id)
+    seen = len(s.of_type("OFFERS"))
+    time.sleep(1.0)
+    assert len(s.of_type("OFFERS")) == seen  # suppressed
+    assert sim.framework(fid)["suppressed"] is True
+
+
+def test_rescind_reconcile_and_kill_answers(subscribed):
+    sim, s, fid = subscribed
+    offer = s.wait("OFFERS")[0]["offers"]["offers"][0]
+    assert sim.control(f"/control/rescind?offer={offer['id']['value']}")["rescinded"] == 1
+    assert s.wait("RESCIND")[0]["rescind"]["offer_id"] == offer["id"]
+
+    other = [o for o in s.of_type("OFFERS")[0]["offers"]["offers"] if o["id"] != offer["id"]][0]
+    assert post(sim, launch(fid, other, task_id="kept"), stream_id=s.stream_id)[0] == 202
+    post(sim, call(fid, "RECONCILE", reconcile={"tasks": [{"task_id": {"value": "ghost"}}]}),
+         stream_id=s.stream_id)
+    ghost = s.wait("UPDATE")[0]["update"]["status"]
+    assert ghost["state"] == "TASK_UNKNOWN" and ghost["reason"] == "REASON_RECONCILIATION"
+    assert ghost["source"] == "SOURCE_MASTER" and "uuid" not in ghost
+    post(sim, call(fid, "RECONCILE", reconcile={}), stream_id=s.stream_id)
+    kept = s.wait("UPDATE", count=2)[1]["update"]["status"]
+    assert kept["task_id"]["value"] == "kept" and kept["state"] == "TASK_STAGING"
+    post(sim, call(fid, "KILL", kill={"task_id": {"value": "kept"}}), stream_id=s.stream_id)
+    killed = s.wait("UPDATE", count=3)[2]["update"]["status"]
+    assert killed["state"] == "TASK_KILLED" and "uuid" not in killed
+    assert sim.framework(fid)["tasks"] == []
+
+
+def test_failover_and_removal(subscribed):
+    sim, s, fid = subscribed
+    s2 = Stream(sim, subscribe_body(fid))
+    s2.wait("SUBSCRIBED")
+    assert s.wait("ERROR")[0]["error"]["message"] == "Framework failed over"
+    wait_until(lambda: s.ended, 10, "the old stream to end")
+    assert s2.stream_id != s.stream_id
+    sim.control(f"/control/remove-framework?framework={fid}")
+    wait_until(lambda: s2.ended, 10, "the stream of the removed framework to end")
+    s3 = Stream(sim, subscribe_body(fid))
+    assert s3.status == 200
+    assert s3.wait("ERROR")[0]["error"]["message"] == "Framework has been removed"
+    wait_until(lambda: s3.ended, 10, "the refused stream to end")
+    for x in (s2, s3):
+        x.close()
+
+
+def test_roles_without_multi_role_is_refused_on_the_stream(cluster):
+    sim = cluster.sim()
+    s = Stream(sim, subscribe_body(capabilities=()))
+    assert s.status == 200
+    assert "MULTI_ROLE" in s.wait("ERROR")[0]["error"]["message"]
+    wait_until(lambda: s.ended, 10, "the stream to end")
+    s.close()
+
+
+def test_https_serves_the_same_api(cluster, pki):
+    sim = cluster.sim(pki=pki)
+    s = Stream(sim, subscribe_body(), pki=pki)
+    assert s.status == 200
+    s.wait("SUBSCRIBED")
+    s.close()
