@@ -788,7 +788,7 @@ static int task_id_problem(const char *id, char *why, size_t why_len)
 /* Validates every LAUNCH against the pooled offers; only if all pass are the tasks recorded. */
 static int accept(framework *fw, const json_t *body, char **err_body)
 {
-    offer *offers[64];
+    offer *offers[64] = {0};
     size_t n_offers = 0;
     size_t i;
     const json_t *id;

@@ -2,9 +2,10 @@
  * scheduler: the core loop and the state it owns.
  *
  * Loop: mesos_client_run() (I/O, timers, Mesos events through the handlers below), then the core
- * queue (messages from other threads), until a stop message or a fatal error. Signals are taken
- * by a small thread with sigwait() and turned into CORE_MSG_STOP messages, so a signal is handled
- * like any other request on the core thread, and no signal handler has to touch curl.
+ * queue (messages from other threads), until a stop message or a fatal error. SIGTERM and SIGINT
+ * are taken by a small thread with sigwait() and turned into CORE_MSG_STOP messages, so a signal
+ * is handled like any other request on the core thread, and no signal handler has to touch curl.
+ * (SIGUSR1 is blocked too: the core sends it to end that thread at exit.)
  *
  * What this issue decides: the framework id is loaded from the state file, persisted when a
  * SUBSCRIBED brings a new one (before any call goes out) and cleared when the master says the
@@ -386,6 +387,8 @@ static void *signal_main(void *arg)
             continue;
         if (atomic_load(&s->quitting))
             return NULL;
+        if (sig == SIGUSR1)
+            continue; /* only the core's "quit" wake-up means anything */
         core_queue_push(s->queue, core_msg_new(CORE_MSG_STOP, sig == SIGINT ? "SIGINT" : "SIGTERM",
                                                NULL, NULL));
     }
@@ -423,7 +426,7 @@ static void scheduler_cleanup(scheduler *s)
     if (s->signal_thread_started) {
         atomic_store(&s->quitting, true);
         core_queue_close(s->queue);
-        pthread_kill(s->signal_thread, SIGTERM); /* wakes its sigwait(); it sees `quitting` */
+        pthread_kill(s->signal_thread, SIGUSR1); /* wakes its sigwait(); it sees `quitting` */
         pthread_join(s->signal_thread, NULL);
     }
     mesos_client_free(s->client);
@@ -444,6 +447,7 @@ int scheduler_run(const config *cfg)
     sigemptyset(&s.signals);
     sigaddset(&s.signals, SIGTERM);
     sigaddset(&s.signals, SIGINT);
+    sigaddset(&s.signals, SIGUSR1); /* how the core wakes the signal thread to end it */
     pthread_sigmask(SIG_BLOCK, &s.signals, &s.old_mask);
     signal(SIGPIPE, SIG_IGN);
 
