@@ -20,8 +20,11 @@ echo "demo: everything lives under $demo_dir"
 pids=()
 cleanup() {
     trap - INT TERM EXIT
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    # Newest first: the scheduler stops before the master it talks to.
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+        kill -TERM "${pids[i]}" 2>/dev/null || true
+        wait "${pids[i]}" 2>/dev/null || true
+    done
     echo "demo: stopped"
 }
 trap cleanup INT TERM EXIT
