@@ -1,23 +1,33 @@
 /*
- * mesos_event: one v1 scheduler Event (JSON) into plain C structs.
+ * mesos_event: one v1 scheduler Event (the JSON of one RecordIO record) into owned C structs.
  *
- * jansson parses the record; each event type then has a small converter that copies what the
- * framework uses into owned C memory, and the JSON tree is dropped before returning. Converters are
- * strict about what a type requires (an OFFERS event without offers is an error, not an empty list)
- * and ignore what they do not know, as a client of a newer master must.
+ * jansson parses the record; a converter per event type (one table maps the `type` string to its
+ * sub-message key and converter) copies what the framework uses into plain C memory, and the JSON
+ * tree is released before returning, so a parsed event holds only its structs.
+ *
+ * Every value is read through a few getters that know three outcomes: present with the right JSON
+ * type (copied), absent (an error only when the proto or the framework requires it), or present
+ * with the wrong type (always an error, naming the full path, e.g.
+ * "offers.offers[2].resources[0].scalar.value is a string that is not a number"). Unknown fields
+ * are never looked at, as a client of a newer master must; JSON null counts as absent, as it does
+ * for the master's own reader.
  *
  * Numbers: the master writes int64/uint64 as JSON numbers, but stout also reads numbers given as
- * strings, and a tolerant reader costs nothing, so scalars and range bounds accept both.
+ * strings, so scalars, range bounds, timestamps and the like accept both (strings are held to the
+ * JSON number grammar: no hex, no "nan", no spaces).
+ *
+ * A converter that fails leaves whatever it filled in the event; the dispatcher then clears the
+ * event, which frees exactly that: one cleanup path, and nothing leaks.
  */
 #include "mesos_event.h"
 
-#include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- names ------------------------------------------------------------------------------------ */
+/* ---- names ----------------------------------------------------------------------------------- */
 
 static const char *const event_names[] = {
     [MESOS_EVENT_UNKNOWN] = "UNKNOWN",
@@ -67,7 +77,7 @@ const char *mesos_task_state_name(mesos_task_state s)
 
 int mesos_task_state_parse(const char *s, mesos_task_state *out)
 {
-    for (size_t i = 0; i < MK_ARRAY_LEN(state_names); i++) {
+    for (size_t i = 0; s && i < MK_ARRAY_LEN(state_names); i++) {
         if (strcmp(s, state_names[i]) == 0) {
             *out = (mesos_task_state)i;
             return 0;
@@ -78,6 +88,8 @@ int mesos_task_state_parse(const char *s, mesos_task_state *out)
 
 bool mesos_task_state_is_terminal(mesos_task_state s)
 {
+    /* The master's isTerminalState: LOST and GONE_BY_OPERATOR count although the task may come
+     * back; the scheduler sees them as "relaunch unless it reappears". */
     switch (s) {
     case TASK_FINISHED:
     case TASK_FAILED:
@@ -93,250 +105,413 @@ bool mesos_task_state_is_terminal(mesos_task_state s)
     }
 }
 
-/* ---- JSON helpers ----------------------------------------------------------------------------- */
+/* ---- reading JSON values --------------------------------------------------------------------- */
 
-/* Optional string: NULL when absent; an error when present but not a string. */
-static int opt_string(const json_t *obj, const char *key, char **out, const char *where,
-                      mk_err *err)
+/* Getters return 1 when the value is present and of the right kind, 0 when it is absent and
+ * optional, -1 with a message otherwise. `where` is the path of `obj` from the event root. */
+
+#define PATH_LEN 200
+
+/* "<where>.<key>", or "<where>.<key>[<index>]" when index >= 0 (cut short if huge: logs only). */
+static const char *subpath(char out[PATH_LEN], const char *where, const char *key, long index)
+{
+    int n = index < 0 ? snprintf(out, PATH_LEN, "%s.%s", where, key)
+                      : snprintf(out, PATH_LEN, "%s.%s[%ld]", where, key, index);
+    if (n < 0)
+        out[0] = '\0';
+    return out;
+}
+
+/* obj[key], with JSON null read as absent (as the master's reader does). */
+static const json_t *field(const json_t *obj, const char *key)
 {
     const json_t *v = json_object_get(obj, key);
+    return v && !json_is_null(v) ? v : NULL;
+}
+
+static const char *json_kind(const json_t *v)
+{
+    static const char *const kinds[] = {
+        [JSON_OBJECT] = "an object", [JSON_ARRAY] = "an array", [JSON_STRING] = "a string",
+        [JSON_INTEGER] = "a number", [JSON_REAL] = "a number",  [JSON_TRUE] = "a boolean",
+        [JSON_FALSE] = "a boolean",  [JSON_NULL] = "null",
+    };
+    return kinds[json_typeof(v)];
+}
+
+static int wrong_kind(mk_err *err, const char *where, const char *key, const json_t *v,
+                      const char *expected)
+{
+    return mk_err_set(err, "%s.%s is %s, not %s", where, key, json_kind(v), expected);
+}
+
+/* For array items, whose path is already complete. */
+static int expect_object(const json_t *v, const char *path, mk_err *err)
+{
+    return json_is_object(v) ? 0 : mk_err_set(err, "%s is %s, not an object", path, json_kind(v));
+}
+
+static int absent(bool required, mk_err *err, const char *where, const char *key)
+{
+    return required ? mk_err_set(err, "%s.%s is missing", where, key) : 0;
+}
+
+/* An object or an array (want = JSON_OBJECT / JSON_ARRAY). */
+static int get_container(const json_t *obj, const char *key, bool required, json_type want,
+                         const json_t **out, const char *where, mk_err *err)
+{
+    const json_t *v = field(obj, key);
     *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
+    if (!v)
+        return absent(required, err, where, key);
+    if (json_typeof(v) != want)
+        return wrong_kind(err, where, key, v, want == JSON_OBJECT ? "an object" : "an array");
+    *out = v;
+    return 1;
+}
+#define get_object(o, k, req, out, w, e) get_container(o, k, req, JSON_OBJECT, out, w, e)
+#define get_array(o, k, req, out, w, e)  get_container(o, k, req, JSON_ARRAY, out, w, e)
+
+/* A string borrowed from the document (valid until it is released). jansson refuses \u0000 unless
+ * asked to allow it, so these strings never hide a NUL. */
+static int get_text(const json_t *obj, const char *key, bool required, const char **out,
+                    const char *where, mk_err *err)
+{
+    const json_t *v = field(obj, key);
+    *out = NULL;
+    if (!v)
+        return absent(required, err, where, key);
     if (!json_is_string(v))
-        return mk_err_set(err, "%s.%s is not a string", where, key);
-    *out = mk_xstrndup(json_string_value(v), json_string_length(v));
-    return 0;
+        return wrong_kind(err, where, key, v, "a string");
+    *out = json_string_value(v);
+    return 1;
 }
 
-static int req_string(const json_t *obj, const char *key, char **out, const char *where,
-                      mk_err *err)
+/* A string, copied. */
+static int get_string(const json_t *obj, const char *key, bool required, char **out,
+                      const char *where, mk_err *err)
 {
-    if (opt_string(obj, key, out, where, err) < 0)
-        return -1;
-    if (!*out)
-        return mk_err_set(err, "%s.%s is missing", where, key);
-    return 0;
+    const char *text;
+    int got = get_text(obj, key, required, &text, where, err);
+    *out = got > 0 ? mk_xstrdup(text) : NULL;
+    return got;
 }
 
-/* An id message {"value": "..."}. */
-static int opt_id(const json_t *obj, const char *key, char **out, const char *where, mk_err *err)
+/* An id message such as FrameworkID, {"value": "..."}, copied. */
+static int get_id(const json_t *obj, const char *key, bool required, char **out, const char *where,
+                  mk_err *err)
 {
-    const json_t *v = json_object_get(obj, key);
+    const json_t *id;
+    char path[PATH_LEN];
+    int got = get_object(obj, key, required, &id, where, err);
     *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_object(v))
-        return mk_err_set(err, "%s.%s is not an object", where, key);
-    char sub[128];
-    snprintf(sub, sizeof(sub), "%s.%s", where, key);
-    return req_string(v, "value", out, sub, err);
+    return got > 0 ? get_string(id, "value", true, out, subpath(path, where, key, -1), err) : got;
 }
 
-static int req_id(const json_t *obj, const char *key, char **out, const char *where, mk_err *err)
+/* A JSON number or a numeric string (stout reads both), as a long double: exact for every 64-bit
+ * integer where we build (x86-64 and arm64 long doubles have at least 64 mantissa bits). Strings
+ * are held to the JSON number grammar's characters: no hex, "nan", "inf" or spaces. */
+static int get_numeric(const json_t *obj, const char *key, bool required, long double *out,
+                       const char *where, mk_err *err)
 {
-    if (opt_id(obj, key, out, where, err) < 0)
-        return -1;
-    if (!*out)
-        return mk_err_set(err, "%s.%s is missing", where, key);
-    return 0;
-}
-
-/* A number given as a JSON number or as a numeric string (stout reads both). */
-static int number_value(const json_t *v, double *out)
-{
-    if (json_is_number(v)) {
-        *out = json_number_value(v);
-        return 0;
-    }
-    if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end;
-        errno = 0;
-        double d = strtod(s, &end);
-        if (end == s || *end != '\0' || errno == ERANGE)
-            return -1;
-        *out = d;
-        return 0;
-    }
-    return -1;
-}
-
-static int uint64_value(const json_t *v, uint64_t *out)
-{
+    const json_t *v = field(obj, key);
+    if (!v)
+        return absent(required, err, where, key);
     if (json_is_integer(v)) {
-        json_int_t i = json_integer_value(v);
-        if (i < 0)
-            return -1;
-        *out = (uint64_t)i;
-        return 0;
+        *out = (long double)json_integer_value(v);
+        return 1;
     }
-    if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end;
-        if (*s < '0' || *s > '9')
-            return -1;
-        errno = 0;
-        unsigned long long u = strtoull(s, &end, 10);
-        if (*end != '\0' || errno == ERANGE)
-            return -1;
-        *out = u;
-        return 0;
+    if (json_is_real(v)) {
+        *out = json_real_value(v);
+        return 1;
     }
-    return -1;
+    if (!json_is_string(v))
+        return wrong_kind(err, where, key, v, "a number");
+    const char *s = json_string_value(v);
+    char *end = NULL;
+    if ((*s == '-' || (*s >= '0' && *s <= '9')) && strspn(s, "0123456789+-.eE") == strlen(s))
+        *out = strtold(s, &end);
+    if (!end || *end != '\0' || !isfinite(*out) || fabsl(*out) > DBL_MAX)
+        return mk_err_set(err, "%s.%s is a string that is not a number", where, key);
+    return 1;
 }
 
-static const json_t *opt_array(const json_t *obj, const char *key, const char *where, mk_err *err,
-                               int *bad)
+static int get_number(const json_t *obj, const char *key, bool required, double *out,
+                      const char *where, mk_err *err)
 {
-    const json_t *v = json_object_get(obj, key);
-    *bad = 0;
-    if (!v || json_is_null(v))
-        return NULL;
-    if (!json_is_array(v)) {
-        *bad = 1;
-        mk_err_set(err, "%s.%s is not an array", where, key);
-        return NULL;
-    }
-    return v;
+    long double x = 0;
+    int got = get_numeric(obj, key, required, &x, where, err);
+    if (got > 0)
+        *out = (double)x;
+    return got;
 }
 
-static const json_t *req_object(const json_t *obj, const char *key, const char *where, mk_err *err)
+/* A whole number within [lo, hi], checked before any conversion, so casting it is exact. */
+static int get_whole(const json_t *obj, const char *key, bool required, long double lo,
+                     long double hi, long double *out, const char *where, mk_err *err)
 {
-    const json_t *v = json_object_get(obj, key);
-    if (!v) {
-        mk_err_set(err, "%s.%s is missing", where, key);
-        return NULL;
-    }
-    if (!json_is_object(v)) {
-        mk_err_set(err, "%s.%s is not an object", where, key);
-        return NULL;
-    }
-    return v;
+    int got = get_numeric(obj, key, required, out, where, err);
+    if (got > 0 && (*out != floorl(*out) || *out < lo || *out > hi))
+        return mk_err_set(err, "%s.%s is not a whole number in [%.0Lf, %.0Lf]", where, key, lo, hi);
+    return got;
 }
 
-/* ---- resources and offers --------------------------------------------------------------------- */
+static int get_uint64(const json_t *obj, const char *key, bool required, uint64_t *out,
+                      const char *where, mk_err *err)
+{
+    long double x = 0;
+    int got = get_whole(obj, key, required, 0, 18446744073709551615.0L, &x, where, err);
+    if (got > 0)
+        *out = (uint64_t)x;
+    return got;
+}
+
+/* A bool; stout also reads "true"/"false" strings. */
+static int get_bool(const json_t *obj, const char *key, bool *out, const char *where, mk_err *err)
+{
+    const json_t *v = field(obj, key);
+    const char *s = json_string_value(v);
+    if (!v)
+        return 0;
+    if (json_is_boolean(v) || (s && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0))) {
+        *out = json_is_true(v) || (s && s[0] == 't');
+        return 1;
+    }
+    return wrong_kind(err, where, key, v, "a boolean");
+}
+
+/* ---- values and resources -------------------------------------------------------------------- */
+
+static void free_strings(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
 
 static void resource_clear(mesos_resource *r)
 {
     free(r->name);
     free(r->ranges);
-    for (size_t i = 0; i < r->n_set_items; i++)
-        free(r->set_items[i]);
-    free(r->set_items);
+    free_strings(r->set_items, r->n_set_items);
     free(r->role);
     free(r->reservation_json);
     memset(r, 0, sizeof(*r));
 }
 
-static int parse_ranges(const json_t *ranges, mesos_range **out, size_t *n, const char *where,
-                        mk_err *err)
+/* Value.Ranges {"range": [{begin, end}...]}; an absent list is an empty one. */
+static int read_ranges(const json_t *ranges, mesos_range **out, size_t *n, const char *where,
+                       mk_err *err)
 {
-    int bad;
-    const json_t *list = opt_array(ranges, "range", where, err, &bad);
-    *out = NULL;
-    *n = 0;
-    if (bad)
-        return -1;
-    if (!list)
-        return 0;
-    *out = mk_xcalloc(json_array_size(list), sizeof(**out));
+    const json_t *list, *range;
     size_t i;
-    const json_t *r;
-    json_array_foreach(list, i, r)
+    if (get_array(ranges, "range", false, &list, where, err) < 0)
+        return -1;
+    if (json_array_size(list) > 0)
+        *out = mk_xcalloc(json_array_size(list), sizeof(**out));
+    json_array_foreach(list, i, range)
     {
-        uint64_t b, e;
-        if (!json_is_object(r) || uint64_value(json_object_get(r, "begin"), &b) < 0 ||
-            uint64_value(json_object_get(r, "end"), &e) < 0 || b > e) {
-            free(*out);
-            *out = NULL;
-            return mk_err_set(err, "%s.range[%zu] is not a valid {begin, end} range", where, i);
-        }
-        (*out)[*n].begin = b;
-        (*out)[*n].end = e;
+        char path[PATH_LEN];
+        mesos_range *r = &(*out)[i];
+        subpath(path, where, "range", (long)i);
+        if (expect_object(range, path, err) < 0 ||
+            get_uint64(range, "begin", true, &r->begin, path, err) < 0 ||
+            get_uint64(range, "end", true, &r->end, path, err) < 0)
+            return -1;
+        if (r->begin > r->end)
+            return mk_err_set(err, "%s has begin %llu after end %llu", path,
+                              (unsigned long long)r->begin, (unsigned long long)r->end);
         (*n)++;
     }
     return 0;
 }
 
-/* Where the resource is reserved: legacy `role` ("*" = unreserved) or the refinement stack, whose
- * last entry is the role now holding it. */
-static int parse_reservation(const json_t *res, mesos_resource *out, mk_err *err)
+/* Value.Set {"item": ["a", ...]}. */
+static int read_set(const json_t *set, char ***out, size_t *n, const char *where, mk_err *err)
 {
-    const json_t *role = json_object_get(res, "role");
-    const json_t *stack = json_object_get(res, "reservations");
-    const char *reserved_for = NULL;
-    if (stack && json_is_array(stack) && json_array_size(stack) > 0) {
-        const json_t *last = json_array_get(stack, json_array_size(stack) - 1);
-        reserved_for = json_string_value(json_object_get(last, "role"));
-        if (!reserved_for)
-            return mk_err_set(err, "resource %s has a reservation without a role", out->name);
-    } else if (role) {
-        if (!json_is_string(role))
-            return mk_err_set(err, "resource %s: role is not a string", out->name);
-        if (strcmp(json_string_value(role), "*") != 0)
-            reserved_for = json_string_value(role);
+    const json_t *items, *item;
+    size_t i;
+    if (get_array(set, "item", false, &items, where, err) < 0)
+        return -1;
+    if (json_array_size(items) > 0)
+        *out = mk_xcalloc(json_array_size(items), sizeof(char *));
+    json_array_foreach(items, i, item)
+    {
+        if (!json_is_string(item))
+            return mk_err_set(err, "%s.item[%zu] is %s, not a string", where, i, json_kind(item));
+        (*out)[(*n)++] = mk_xstrdup(json_string_value(item));
     }
-    if (!reserved_for)
-        return 0;
-    out->role = mk_xstrdup(reserved_for);
-    json_t *keep = json_object();
-    static const char *const keys[] = {"role", "reservation", "reservations"};
-    for (size_t i = 0; i < MK_ARRAY_LEN(keys); i++) {
-        json_t *v = json_object_get(res, keys[i]);
-        if (v)
-            json_object_set(keep, keys[i], v);
-    }
-    out->reservation_json = json_dumps(keep, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(keep);
     return 0;
 }
 
-static int parse_resource(const json_t *res, mesos_resource *out, size_t index, mk_err *err)
+/* Where a resource is reserved, in either format (MESOS-API.md §7.2): the refinement stack
+ * `reservations`, whose last entry is the role holding it now (empty = unreserved), or the legacy
+ * `role`, where "*" (or no role at all) means unreserved. The reservation fields are kept verbatim
+ * so a later operation can echo them exactly. */
+static int read_reservation(const json_t *res, mesos_resource *out, const char *where, mk_err *err)
 {
-    char where[64];
-    snprintf(where, sizeof(where), "resources[%zu]", index);
-    if (!json_is_object(res))
-        return mk_err_set(err, "%s is not an object", where);
-    if (req_string(res, "name", &out->name, where, err) < 0)
+    const json_t *stack, *legacy_reservation;
+    const char *legacy_role, *role = NULL;
+    if (get_array(res, "reservations", false, &stack, where, err) < 0 ||
+        get_text(res, "role", false, &legacy_role, where, err) < 0 ||
+        get_object(res, "reservation", false, &legacy_reservation, where, err) < 0)
         return -1;
-    const char *type = json_string_value(json_object_get(res, "type"));
-    if (!type)
-        return mk_err_set(err, "%s.type is missing", where);
+    size_t depth = json_array_size(stack);
+    if (depth > 0) {
+        char path[PATH_LEN];
+        const json_t *top = json_array_get(stack, depth - 1);
+        subpath(path, where, "reservations", (long)depth - 1);
+        if (expect_object(top, path, err) < 0 || get_text(top, "role", true, &role, path, err) < 0)
+            return -1;
+    } else if (legacy_role && strcmp(legacy_role, "*") != 0) {
+        role = legacy_role;
+    }
+    if (!role)
+        return 0;
+    out->role = mk_xstrdup(role);
+    json_t *kept = json_object();
+    static const char *const keys[] = {"role", "reservation", "reservations"};
+    for (size_t i = 0; i < MK_ARRAY_LEN(keys); i++)
+        if (field(res, keys[i]))
+            json_object_set(kept, keys[i], json_object_get(res, keys[i]));
+    out->reservation_json = json_dumps(kept, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(kept);
+    return out->reservation_json ? 0
+                                 : mk_err_set(err, "%s: cannot serialise its reservation", where);
+}
+
+static int read_resource(const json_t *res, mesos_resource *out, const char *where, mk_err *err)
+{
+    const char *type;
+    const json_t *value, *disk;
+    char path[PATH_LEN];
+    if (expect_object(res, where, err) < 0 ||
+        get_string(res, "name", true, &out->name, where, err) < 0 ||
+        get_text(res, "type", true, &type, where, err) < 0 || !type)
+        return -1;
     if (strcmp(type, "SCALAR") == 0) {
         out->type = RESOURCE_SCALAR;
-        const json_t *scalar = json_object_get(res, "scalar");
-        if (!json_is_object(scalar) ||
-            number_value(json_object_get(scalar, "value"), &out->scalar) < 0 ||
-            !isfinite(out->scalar) || out->scalar < 0)
-            return mk_err_set(err, "%s (%s) has no valid scalar.value", where, out->name);
+        if (get_object(res, "scalar", true, &value, where, err) < 0 ||
+            get_number(value, "value", true, &out->scalar, subpath(path, where, "scalar", -1),
+                       err) < 0)
+            return -1;
+        if (out->scalar < 0)
+            return mk_err_set(err, "%s.value is negative", path);
     } else if (strcmp(type, "RANGES") == 0) {
         out->type = RESOURCE_RANGES;
-        const json_t *ranges = json_object_get(res, "ranges");
-        if (ranges && !json_is_object(ranges))
-            return mk_err_set(err, "%s.ranges is not an object", where);
-        if (ranges && parse_ranges(ranges, &out->ranges, &out->n_ranges, where, err) < 0)
+        if (get_object(res, "ranges", true, &value, where, err) < 0 ||
+            read_ranges(value, &out->ranges, &out->n_ranges, subpath(path, where, "ranges", -1),
+                        err) < 0)
             return -1;
     } else if (strcmp(type, "SET") == 0) {
         out->type = RESOURCE_SET;
-        const json_t *set = json_object_get(res, "set");
-        const json_t *items = set ? json_object_get(set, "item") : NULL;
-        if (items && !json_is_array(items))
-            return mk_err_set(err, "%s.set.item is not an array", where);
-        size_t n = items ? json_array_size(items) : 0;
-        out->set_items = mk_xcalloc(n, sizeof(char *));
-        for (size_t i = 0; i < n; i++) {
-            const char *item = json_string_value(json_array_get(items, i));
-            if (!item)
-                return mk_err_set(err, "%s.set.item[%zu] is not a string", where, i);
-            out->set_items[out->n_set_items++] = mk_xstrdup(item);
-        }
+        if (get_object(res, "set", true, &value, where, err) < 0 ||
+            read_set(value, &out->set_items, &out->n_set_items, subpath(path, where, "set", -1),
+                     err) < 0)
+            return -1;
     } else {
-        return mk_err_set(err, "%s has unknown type '%s'", where, type);
+        return mk_err_set(err, "%s.type '%.32s' is not SCALAR, RANGES or SET", where, type);
     }
-    out->has_disk_info = json_object_get(res, "disk") != NULL;
-    return parse_reservation(res, out, err);
+    if (get_object(res, "disk", false, &disk, where, err) < 0)
+        return -1;
+    out->has_disk_info = json_object_size(disk) > 0;
+    return read_reservation(res, out, where, err);
 }
+
+double mesos_offer_scalar(const mesos_offer *o, const char *name, const char *role)
+{
+    double sum = 0;
+    for (size_t i = 0; i < o->n_resources; i++) {
+        const mesos_resource *r = &o->resources[i];
+        if (r->type != RESOURCE_SCALAR || r->has_disk_info || strcmp(r->name, name) != 0)
+            continue;
+        if (r->role && (!role || strcmp(r->role, role) != 0))
+            continue;
+        sum += r->scalar;
+    }
+    return sum;
+}
+
+/* ---- attributes ------------------------------------------------------------------------------ */
+
+/* Ranges as "[a-b,c-d]" and set items as "{a,b}" (the header's text forms). */
+static char *ranges_text(const mesos_range *list, size_t n)
+{
+    size_t cap = 2 + n * 42 + 1, len = 0;
+    char *out = mk_xmalloc(cap);
+    out[len++] = '[';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(out + len, cap - len, "%s%llu-%llu", i ? "," : "",
+                                (unsigned long long)list[i].begin, (unsigned long long)list[i].end);
+    memcpy(out + len, "]", 2);
+    return out;
+}
+
+static char *set_text(char *const *items, size_t n)
+{
+    size_t cap = 3 + n, len = 0;
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(items[i]);
+    char *out = mk_xmalloc(cap);
+    out[len++] = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            out[len++] = ',';
+        memcpy(out + len, items[i], strlen(items[i]));
+        len += strlen(items[i]);
+    }
+    memcpy(out + len, "}", 2);
+    return out;
+}
+
+/* An attribute's value as text, whatever its type: TEXT as is, SCALAR with %g, RANGES and SET as
+ * above (placement constraints and logs compare these). */
+static int read_attribute(const json_t *attr, mesos_attribute *out, const char *where, mk_err *err)
+{
+    static const char *const types[] = {"TEXT", "SCALAR", "RANGES", "SET"};
+    static const char *const keys[] = {"text", "scalar", "ranges", "set"};
+    const char *type;
+    const json_t *value;
+    char path[PATH_LEN];
+    if (expect_object(attr, where, err) < 0 ||
+        get_string(attr, "name", true, &out->name, where, err) < 0 ||
+        get_text(attr, "type", true, &type, where, err) < 0 || !type)
+        return -1;
+    size_t kind = 0;
+    while (kind < MK_ARRAY_LEN(types) && strcmp(type, types[kind]) != 0)
+        kind++;
+    if (kind == MK_ARRAY_LEN(types))
+        return mk_err_set(err, "%s.type '%.32s' is not TEXT, SCALAR, RANGES or SET", where, type);
+    if (get_object(attr, keys[kind], true, &value, where, err) < 0)
+        return -1;
+    subpath(path, where, keys[kind], -1);
+    double scalar = 0;
+    mesos_range *ranges = NULL;
+    char **items = NULL;
+    size_t n = 0;
+    int rc = 0;
+    switch (kind) {
+    case 0:
+        return get_string(value, "value", true, &out->value, path, err) < 0 ? -1 : 0;
+    case 1:
+        if (get_number(value, "value", true, &scalar, path, err) < 0)
+            return -1;
+        out->value = mk_xasprintf("%g", scalar);
+        return 0;
+    case 2:
+        if ((rc = read_ranges(value, &ranges, &n, path, err)) == 0)
+            out->value = ranges_text(ranges, n);
+        free(ranges);
+        return rc;
+    default:
+        if ((rc = read_set(value, &items, &n, path, err)) == 0)
+            out->value = set_text(items, n);
+        free_strings(items, n);
+        return rc;
+    }
+}
+
+/* ---- offers ---------------------------------------------------------------------------------- */
 
 static void offer_clear(mesos_offer *o)
 {
@@ -355,127 +530,44 @@ static void offer_clear(mesos_offer *o)
     memset(o, 0, sizeof(*o));
 }
 
-/* Attribute values as text, whatever their type, for placement constraints and display. */
-static char *attribute_text(const json_t *a)
+static int read_offer(const json_t *o, mesos_offer *out, const char *where, mk_err *err)
 {
-    const char *type = json_string_value(json_object_get(a, "type"));
-    if (!type)
-        return NULL;
-    if (strcmp(type, "TEXT") == 0) {
-        const char *v = json_string_value(json_object_get(json_object_get(a, "text"), "value"));
-        return v ? mk_xstrdup(v) : NULL;
-    }
-    if (strcmp(type, "SCALAR") == 0) {
-        double d;
-        if (number_value(json_object_get(json_object_get(a, "scalar"), "value"), &d) < 0)
-            return NULL;
-        return mk_xasprintf("%g", d);
-    }
-    if (strcmp(type, "RANGES") == 0 || strcmp(type, "SET") == 0) {
-        int ranges = type[0] == 'R';
-        const json_t *list = ranges ? json_object_get(json_object_get(a, "ranges"), "range")
-                                    : json_object_get(json_object_get(a, "set"), "item");
-        size_t cap = 64, len = 0;
-        char *out = mk_xmalloc(cap);
-        out[len++] = ranges ? '[' : '{';
-        size_t i;
-        const json_t *v;
-        json_array_foreach(list, i, v)
-        {
-            char piece[96];
-            uint64_t b = 0, e = 0;
-            if (ranges) {
-                uint64_value(json_object_get(v, "begin"), &b);
-                uint64_value(json_object_get(v, "end"), &e);
-                snprintf(piece, sizeof(piece), "%s%llu-%llu", i ? "," : "", (unsigned long long)b,
-                         (unsigned long long)e);
-            } else {
-                snprintf(piece, sizeof(piece), "%s%s", i ? "," : "",
-                         json_string_value(v) ? json_string_value(v) : "");
-            }
-            size_t pl = strlen(piece);
-            if (len + pl + 2 > cap) {
-                cap = (len + pl + 2) * 2;
-                out = mk_xrealloc(out, cap);
-            }
-            memcpy(out + len, piece, pl);
-            len += pl;
-        }
-        out[len++] = ranges ? ']' : '}';
-        out[len] = '\0';
-        return out;
-    }
-    return NULL;
-}
-
-static int parse_offer(const json_t *o, mesos_offer *out, size_t index, mk_err *err)
-{
-    char where[48];
-    snprintf(where, sizeof(where), "offers[%zu]", index);
-    if (!json_is_object(o))
-        return mk_err_set(err, "%s is not an object", where);
-    if (req_id(o, "id", &out->id, where, err) < 0 ||
-        req_id(o, "agent_id", &out->agent_id, where, err) < 0 ||
-        req_string(o, "hostname", &out->hostname, where, err) < 0)
+    const json_t *alloc, *resources, *attributes, *item;
+    char path[PATH_LEN];
+    size_t i;
+    if (expect_object(o, where, err) < 0 || get_id(o, "id", true, &out->id, where, err) < 0 ||
+        get_id(o, "agent_id", true, &out->agent_id, where, err) < 0 ||
+        get_string(o, "hostname", true, &out->hostname, where, err) < 0 ||
+        get_object(o, "allocation_info", false, &alloc, where, err) < 0 ||
+        get_array(o, "resources", false, &resources, where, err) < 0 ||
+        get_array(o, "attributes", false, &attributes, where, err) < 0)
         return -1;
-    const json_t *alloc = json_object_get(o, "allocation_info");
-    const char *alloc_role = json_string_value(json_object_get(alloc, "role"));
-    if (alloc_role)
-        out->allocation_role = mk_xstrdup(alloc_role);
-
-    int bad;
-    const json_t *resources = opt_array(o, "resources", where, err, &bad);
-    if (bad)
+    if (alloc && get_string(alloc, "role", false, &out->allocation_role,
+                            subpath(path, where, "allocation_info", -1), err) < 0)
         return -1;
-    if (resources) {
+    /* Each element is counted before it is filled, so a failure half-way is cleared too. */
+    if (json_array_size(resources) > 0)
         out->resources = mk_xcalloc(json_array_size(resources), sizeof(mesos_resource));
-        size_t i;
-        const json_t *r;
-        json_array_foreach(resources, i, r)
-        {
-            out->n_resources++;
-            if (parse_resource(r, &out->resources[i], i, err) < 0)
-                return mk_err_prefix(err, "%s", where);
-        }
+    json_array_foreach(resources, i, item)
+    {
+        out->n_resources++;
+        if (read_resource(item, &out->resources[i], subpath(path, where, "resources", (long)i),
+                          err) < 0)
+            return -1;
     }
-    const json_t *attributes = opt_array(o, "attributes", where, err, &bad);
-    if (bad)
-        return -1;
-    if (attributes) {
+    if (json_array_size(attributes) > 0)
         out->attributes = mk_xcalloc(json_array_size(attributes), sizeof(mesos_attribute));
-        size_t i;
-        const json_t *a;
-        json_array_foreach(attributes, i, a)
-        {
-            const char *name = json_string_value(json_object_get(a, "name"));
-            char *value = json_is_object(a) ? attribute_text(a) : NULL;
-            if (!name || !value) {
-                free(value);
-                return mk_err_set(err, "%s.attributes[%zu] is not a valid attribute", where, i);
-            }
-            out->attributes[out->n_attributes].name = mk_xstrdup(name);
-            out->attributes[out->n_attributes].value = value;
-            out->n_attributes++;
-        }
+    json_array_foreach(attributes, i, item)
+    {
+        out->n_attributes++;
+        if (read_attribute(item, &out->attributes[i], subpath(path, where, "attributes", (long)i),
+                           err) < 0)
+            return -1;
     }
     return 0;
 }
 
-double mesos_offer_scalar(const mesos_offer *o, const char *name, const char *role)
-{
-    double sum = 0;
-    for (size_t i = 0; i < o->n_resources; i++) {
-        const mesos_resource *r = &o->resources[i];
-        if (r->type != RESOURCE_SCALAR || r->has_disk_info || strcmp(r->name, name) != 0)
-            continue;
-        if (r->role && (!role || strcmp(r->role, role) != 0))
-            continue;
-        sum += r->scalar;
-    }
-    return sum;
-}
-
-/* ---- task status ------------------------------------------------------------------------------ */
+/* ---- task status ----------------------------------------------------------------------------- */
 
 static void status_clear(mesos_task_status *s)
 {
@@ -487,76 +579,248 @@ static void status_clear(mesos_task_status *s)
     free(s->agent_id);
     free(s->executor_id);
     free(s->uuid);
-    for (size_t i = 0; i < s->n_ip_addresses; i++)
-        free(s->ip_addresses[i]);
-    free(s->ip_addresses);
+    free_strings(s->ip_addresses, s->n_ip_addresses);
     free(s->container_id);
     memset(s, 0, sizeof(*s));
 }
 
-static void collect_ips(const json_t *container_status, mesos_task_status *s)
+/* container_status: the container id and every network_infos[].ip_addresses[].ip_address. */
+static int read_container_status(const json_t *cs, mesos_task_status *s, const char *where,
+                                 mk_err *err)
 {
-    const json_t *infos = json_object_get(container_status, "network_infos");
+    const json_t *infos, *info, *addrs, *addr;
     size_t i, j;
-    const json_t *info, *addr;
+    if (get_id(cs, "container_id", false, &s->container_id, where, err) < 0 ||
+        get_array(cs, "network_infos", false, &infos, where, err) < 0)
+        return -1;
     json_array_foreach(infos, i, info)
     {
-        const json_t *addrs = json_object_get(info, "ip_addresses");
+        char path[PATH_LEN], addr_path[PATH_LEN];
+        subpath(path, where, "network_infos", (long)i);
+        if (expect_object(info, path, err) < 0 ||
+            get_array(info, "ip_addresses", false, &addrs, path, err) < 0)
+            return -1;
         json_array_foreach(addrs, j, addr)
         {
-            const char *ip = json_string_value(json_object_get(addr, "ip_address"));
+            const char *ip;
+            subpath(addr_path, path, "ip_addresses", (long)j);
+            if (expect_object(addr, addr_path, err) < 0 ||
+                get_text(addr, "ip_address", false, &ip, addr_path, err) < 0)
+                return -1;
             if (!ip)
                 continue;
-            s->ip_addresses = mk_xrealloc(s->ip_addresses, (s->n_ip_addresses + 1) * sizeof(char *));
+            s->ip_addresses =
+                mk_xrealloc(s->ip_addresses, (s->n_ip_addresses + 1) * sizeof(char *));
             s->ip_addresses[s->n_ip_addresses++] = mk_xstrdup(ip);
         }
-    }
-}
-
-static int parse_status(const json_t *st, mesos_task_status *s, mk_err *err)
-{
-    const char *where = "update.status";
-    s->healthy = -1;
-    s->unreachable_time_ns = -1;
-    if (req_id(st, "task_id", &s->task_id, where, err) < 0 ||
-        req_string(st, "state", &s->state_name, where, err) < 0 ||
-        opt_string(st, "message", &s->message, where, err) < 0 ||
-        opt_string(st, "source", &s->source, where, err) < 0 ||
-        opt_string(st, "reason", &s->reason, where, err) < 0 ||
-        opt_id(st, "agent_id", &s->agent_id, where, err) < 0 ||
-        opt_id(st, "executor_id", &s->executor_id, where, err) < 0 ||
-        opt_string(st, "uuid", &s->uuid, where, err) < 0)
-        return -1;
-    if (mesos_task_state_parse(s->state_name, &s->state) < 0)
-        s->state = TASK_STATE_UNKNOWN_ENUM;
-    const json_t *ts = json_object_get(st, "timestamp");
-    if (ts && number_value(ts, &s->timestamp) < 0)
-        return mk_err_set(err, "%s.timestamp is not a number", where);
-    const json_t *healthy = json_object_get(st, "healthy");
-    if (healthy) {
-        if (!json_is_boolean(healthy))
-            return mk_err_set(err, "%s.healthy is not a boolean", where);
-        s->healthy = json_is_true(healthy);
-    }
-    const json_t *cs = json_object_get(st, "container_status");
-    if (cs) {
-        if (!json_is_object(cs))
-            return mk_err_set(err, "%s.container_status is not an object", where);
-        if (opt_id(cs, "container_id", &s->container_id, where, err) < 0)
-            return -1;
-        collect_ips(cs, s);
-    }
-    const json_t *unreachable = json_object_get(st, "unreachable_time");
-    if (unreachable) {
-        double ns;
-        if (number_value(json_object_get(unreachable, "nanoseconds"), &ns) < 0)
-            return mk_err_set(err, "%s.unreachable_time.nanoseconds is not a number", where);
-        s->unreachable_time_ns = (int64_t)ns;
     }
     return 0;
 }
 
-/* ---- events ----------------------------------------------------------------------------------- */
+static int read_task_status(const json_t *st, mesos_task_status *s, const char *where, mk_err *err)
+{
+    const json_t *cs, *unreachable;
+    bool healthy = false;
+    int got_healthy = 0;
+    long double ns = -1;
+    char path[PATH_LEN];
+    s->healthy = -1;
+    s->unreachable_time_ns = -1;
+    if (get_id(st, "task_id", true, &s->task_id, where, err) < 0 ||
+        get_string(st, "state", true, &s->state_name, where, err) < 0 ||
+        get_string(st, "message", false, &s->message, where, err) < 0 ||
+        get_string(st, "source", false, &s->source, where, err) < 0 ||
+        get_string(st, "reason", false, &s->reason, where, err) < 0 ||
+        get_id(st, "agent_id", false, &s->agent_id, where, err) < 0 ||
+        get_id(st, "executor_id", false, &s->executor_id, where, err) < 0 ||
+        get_number(st, "timestamp", false, &s->timestamp, where, err) < 0 ||
+        get_string(st, "uuid", false, &s->uuid, where, err) < 0 ||
+        (got_healthy = get_bool(st, "healthy", &healthy, where, err)) < 0 ||
+        get_object(st, "container_status", false, &cs, where, err) < 0 ||
+        get_object(st, "unreachable_time", false, &unreachable, where, err) < 0)
+        return -1;
+    /* A state this build does not know is kept by name, not refused: a newer master may add one. */
+    if (mesos_task_state_parse(s->state_name, &s->state) < 0)
+        s->state = TASK_STATE_UNKNOWN_ENUM;
+    if (got_healthy)
+        s->healthy = healthy;
+    if (cs && read_container_status(cs, s, subpath(path, where, "container_status", -1), err) < 0)
+        return -1;
+    if (unreachable &&
+        get_whole(unreachable, "nanoseconds", true, -9223372036854775808.0L, 9223372036854775807.0L,
+                  &ns, subpath(path, where, "unreachable_time", -1), err) < 0)
+        return -1;
+    if (unreachable)
+        s->unreachable_time_ns = (int64_t)ns;
+    return 0;
+}
+
+/* ---- one converter per event type ------------------------------------------------------------ */
+
+static int read_subscribed(const json_t *body, mesos_event *ev, mk_err *err)
+{
+    const char *where = "subscribed";
+    const json_t *master;
+    double *interval = &ev->u.subscribed.heartbeat_interval_s;
+    *interval = 15.0; /* the master's fixed DEFAULT_HEARTBEAT_INTERVAL when it says nothing */
+    if (get_id(body, "framework_id", true, &ev->u.subscribed.framework_id, where, err) < 0 ||
+        get_number(body, "heartbeat_interval_seconds", false, interval, where, err) < 0 ||
+        get_object(body, "master_info", false, &master, where, err) < 0)
+        return -1;
+    if (!(*interval > 0))
+        return mk_err_set(err, "subscribed.heartbeat_interval_seconds is not positive");
+    if (!master)
+        return 0;
+    where = "subscribed.master_info";
+    const json_t *address;
+    if (get_string(master, "id", false, &ev->u.subscribed.master_id, where, err) < 0 ||
+        get_string(master, "hostname", false, &ev->u.subscribed.master_hostname, where, err) < 0 ||
+        get_object(master, "address", false, &address, where, err) < 0)
+        return -1;
+    /* hostname is optional in MasterInfo; address.hostname is the newer place for it. */
+    if (!ev->u.subscribed.master_hostname && address &&
+        get_string(address, "hostname", false, &ev->u.subscribed.master_hostname,
+                   "subscribed.master_info.address", err) < 0)
+        return -1;
+    return 0;
+}
+
+static int read_offers(const json_t *body, mesos_event *ev, mk_err *err)
+{
+    const json_t *list, *offer;
+    char path[PATH_LEN];
+    size_t i;
+    if (get_array(body, "offers", true, &list, "offers", err) < 0)
+        return -1;
+    if (json_array_size(list) > 0)
+        ev->u.offers.offers = mk_xcalloc(json_array_size(list), sizeof(mesos_offer));
+    json_array_foreach(list, i, offer)
+    {
+        ev->u.offers.n_offers++;
+        if (read_offer(offer, &ev->u.offers.offers[i], subpath(path, "offers", "offers", (long)i),
+                       err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int read_inverse_offers(const json_t *body, mesos_event *ev, mk_err *err)
+{
+    const json_t *list, *offer;
+    char path[PATH_LEN];
+    size_t i, n;
+    if (get_array(body, "inverse_offers", true, &list, "inverse_offers", err) < 0)
+        return -1;
+    if ((n = json_array_size(list)) > 0) {
+        ev->u.inverse_offers.ids = mk_xcalloc(n, sizeof(char *));
+        ev->u.inverse_offers.agent_ids = mk_xcalloc(n, sizeof(char *));
+    }
+    json_array_foreach(list, i, offer)
+    {
+        subpath(path, "inverse_offers", "inverse_offers", (long)i);
+        ev->u.inverse_offers.n++;
+        if (expect_object(offer, path, err) < 0 ||
+            get_id(offer, "id", true, &ev->u.inverse_offers.ids[i], path, err) < 0 ||
+            get_id(offer, "agent_id", false, &ev->u.inverse_offers.agent_ids[i], path, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int read_rescind(const json_t *body, mesos_event *ev, mk_err *err)
+{
+    return get_id(body, "offer_id", true, &ev->u.rescind.offer_id, "rescind", err);
+}
+
+static int read_rescind_inverse_offer(const json_t *body, mesos_event *ev, mk_err *err)
+{
+    return get_id(body, "inverse_offer_id", true, &ev->u.rescind_inverse_offer.inverse_offer_id,
+                  "rescind_inverse_offer", err);
+}
+
+static int read_update(const json_t *body, mesos_event *ev, mk_err *err)
+{
+    const json_t *status;
+    if (get_object(body, "status", true, &status, "update", err) < 0)
+        return -1;
+    return read_task_status(status, &ev->u.update, "update.status", err);
+}
+
+/* Unlike TaskStatus, OperationStatus.uuid is a UUID message: {"value": base64}. */
+static int read_operation_status(const json_t *body, mesos_event *ev, mk_err *err)
+{
+    const json_t *status;
+    if (get_object(body, "status", true, &status, "update_operation_status", err) < 0)
+        return -1;
+    const char *where = "update_operation_status.status";
+    if (get_id(status, "operation_id", false, &ev->u.operation_status.operation_id, where, err) <
+            0 ||
+        get_string(status, "state", true, &ev->u.operation_status.state, where, err) < 0 ||
+        get_string(status, "message", false, &ev->u.operation_status.message, where, err) < 0 ||
+        get_id(status, "uuid", false, &ev->u.operation_status.uuid, where, err) < 0 ||
+        get_id(status, "agent_id", false, &ev->u.operation_status.agent_id, where, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* MESSAGE data is bytes, i.e. base64 on the wire: decoded here. */
+static int read_message(const json_t *body, mesos_event *ev, mk_err *err)
+{
+    const char *where = "message", *data;
+    if (get_id(body, "agent_id", true, &ev->u.message.agent_id, where, err) < 0 ||
+        get_id(body, "executor_id", true, &ev->u.message.executor_id, where, err) < 0 ||
+        get_text(body, "data", true, &data, where, err) < 0 || !data)
+        return -1;
+    size_t len = strlen(data);
+    ev->u.message.data = mk_xmalloc(3 * len / 4 + 3); /* the room util.h asks for */
+    long n = mk_base64_decode(data, len, ev->u.message.data);
+    if (n < 0)
+        return mk_err_set(err, "message.data is not valid base64");
+    ev->u.message.data_len = (size_t)n;
+    return 0;
+}
+
+/* Agent removed (agent_id only) or executor exited (with its raw wait status, an int32). */
+static int read_failure(const json_t *body, mesos_event *ev, mk_err *err)
+{
+    const char *where = "failure";
+    long double status = 0;
+    int got = 0;
+    if (get_id(body, "agent_id", false, &ev->u.failure.agent_id, where, err) < 0 ||
+        get_id(body, "executor_id", false, &ev->u.failure.executor_id, where, err) < 0 ||
+        (got = get_whole(body, "status", false, INT32_MIN, INT32_MAX, &status, where, err)) < 0)
+        return -1;
+    ev->u.failure.has_status = got > 0;
+    ev->u.failure.status = (int)status;
+    return 0;
+}
+
+static int read_error(const json_t *body, mesos_event *ev, mk_err *err)
+{
+    return get_string(body, "message", true, &ev->u.error.message, "error", err);
+}
+
+typedef struct {
+    mesos_event_type type;
+    const char *body_key; /* the sub-message named after the type; NULL when there is none */
+    int (*read)(const json_t *body, mesos_event *ev, mk_err *err);
+} event_kind;
+
+static const event_kind event_kinds[] = {
+    {MESOS_EVENT_SUBSCRIBED, "subscribed", read_subscribed},
+    {MESOS_EVENT_OFFERS, "offers", read_offers},
+    {MESOS_EVENT_INVERSE_OFFERS, "inverse_offers", read_inverse_offers},
+    {MESOS_EVENT_RESCIND, "rescind", read_rescind},
+    {MESOS_EVENT_RESCIND_INVERSE_OFFER, "rescind_inverse_offer", read_rescind_inverse_offer},
+    {MESOS_EVENT_UPDATE, "update", read_update},
+    {MESOS_EVENT_UPDATE_OPERATION_STATUS, "update_operation_status", read_operation_status},
+    {MESOS_EVENT_MESSAGE, "message", read_message},
+    {MESOS_EVENT_FAILURE, "failure", read_failure},
+    {MESOS_EVENT_ERROR, "error", read_error},
+    {MESOS_EVENT_HEARTBEAT, NULL, NULL},
+};
+
+/* ---- entry points ---------------------------------------------------------------------------- */
 
 void mesos_event_clear(mesos_event *ev)
 {
@@ -572,12 +836,8 @@ void mesos_event_clear(mesos_event *ev)
         free(ev->u.offers.offers);
         break;
     case MESOS_EVENT_INVERSE_OFFERS:
-        for (size_t i = 0; i < ev->u.inverse_offers.n; i++) {
-            free(ev->u.inverse_offers.ids[i]);
-            free(ev->u.inverse_offers.agent_ids[i]);
-        }
-        free(ev->u.inverse_offers.ids);
-        free(ev->u.inverse_offers.agent_ids);
+        free_strings(ev->u.inverse_offers.ids, ev->u.inverse_offers.n);
+        free_strings(ev->u.inverse_offers.agent_ids, ev->u.inverse_offers.n);
         break;
     case MESOS_EVENT_RESCIND:
         free(ev->u.rescind.offer_id);
@@ -607,165 +867,23 @@ void mesos_event_clear(mesos_event *ev)
     case MESOS_EVENT_ERROR:
         free(ev->u.error.message);
         break;
-    default:
+    case MESOS_EVENT_UNKNOWN:
+    case MESOS_EVENT_HEARTBEAT:
         break;
     }
     memset(ev, 0, sizeof(*ev));
 }
 
-static int parse_subscribed(const json_t *body, mesos_event *ev, mk_err *err)
+/* The unknown type name as a log may show it: at most 40 characters, non-printables as '?'. */
+static void printable_name(const char *name, size_t len, char out[48])
 {
-    const char *where = "subscribed";
-    if (req_id(body, "framework_id", &ev->u.subscribed.framework_id, where, err) < 0)
-        return -1;
-    ev->u.subscribed.heartbeat_interval_s = 15.0;
-    const json_t *hb = json_object_get(body, "heartbeat_interval_seconds");
-    if (hb && (number_value(hb, &ev->u.subscribed.heartbeat_interval_s) < 0 ||
-               !(ev->u.subscribed.heartbeat_interval_s > 0)))
-        return mk_err_set(err, "subscribed.heartbeat_interval_seconds is not a positive number");
-    const json_t *mi = json_object_get(body, "master_info");
-    if (json_is_object(mi) &&
-        (opt_string(mi, "id", &ev->u.subscribed.master_id, "master_info", err) < 0 ||
-         opt_string(mi, "hostname", &ev->u.subscribed.master_hostname, "master_info", err) < 0))
-        return -1;
-    return 0;
-}
-
-static int parse_offers(const json_t *body, mesos_event *ev, mk_err *err)
-{
-    int bad;
-    const json_t *list = opt_array(body, "offers", "offers", err, &bad);
-    if (bad)
-        return -1;
-    if (!list)
-        return mk_err_set(err, "offers.offers is missing");
-    ev->u.offers.offers = mk_xcalloc(json_array_size(list), sizeof(mesos_offer));
-    size_t i;
-    const json_t *o;
-    json_array_foreach(list, i, o)
-    {
-        ev->u.offers.n_offers++;
-        if (parse_offer(o, &ev->u.offers.offers[i], i, err) < 0)
-            return -1;
+    size_t n = len < 40 ? len : 40;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        out[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
     }
-    return 0;
+    memcpy(out + n, len > 40 ? "..." : "", len > 40 ? 4 : 1);
 }
-
-static int parse_inverse_offers(const json_t *body, mesos_event *ev, mk_err *err)
-{
-    int bad;
-    const json_t *list = opt_array(body, "inverse_offers", "inverse_offers", err, &bad);
-    if (bad)
-        return -1;
-    if (!list)
-        return mk_err_set(err, "inverse_offers.inverse_offers is missing");
-    size_t n = json_array_size(list);
-    ev->u.inverse_offers.ids = mk_xcalloc(n, sizeof(char *));
-    ev->u.inverse_offers.agent_ids = mk_xcalloc(n, sizeof(char *));
-    size_t i;
-    const json_t *o;
-    json_array_foreach(list, i, o)
-    {
-        ev->u.inverse_offers.n++;
-        if (!json_is_object(o) ||
-            req_id(o, "id", &ev->u.inverse_offers.ids[i], "inverse_offers", err) < 0 ||
-            opt_id(o, "agent_id", &ev->u.inverse_offers.agent_ids[i], "inverse_offers", err) < 0)
-            return json_is_object(o) ? -1 : mk_err_set(err, "inverse_offers[%zu] is not an object", i);
-    }
-    return 0;
-}
-
-static int parse_operation_status(const json_t *body, mesos_event *ev, mk_err *err)
-{
-    const json_t *st = req_object(body, "status", "update_operation_status", err);
-    if (!st)
-        return -1;
-    const char *where = "update_operation_status.status";
-    if (opt_id(st, "operation_id", &ev->u.operation_status.operation_id, where, err) < 0 ||
-        req_string(st, "state", &ev->u.operation_status.state, where, err) < 0 ||
-        opt_string(st, "message", &ev->u.operation_status.message, where, err) < 0 ||
-        opt_id(st, "uuid", &ev->u.operation_status.uuid, where, err) < 0 ||
-        opt_id(st, "agent_id", &ev->u.operation_status.agent_id, where, err) < 0)
-        return -1;
-    return 0;
-}
-
-static int parse_message(const json_t *body, mesos_event *ev, mk_err *err)
-{
-    const char *where = "message";
-    char *data = NULL;
-    if (req_id(body, "agent_id", &ev->u.message.agent_id, where, err) < 0 ||
-        req_id(body, "executor_id", &ev->u.message.executor_id, where, err) < 0 ||
-        req_string(body, "data", &data, where, err) < 0)
-        return -1;
-    size_t len = strlen(data);
-    ev->u.message.data = mk_xmalloc(len / 4 * 3 + 4);
-    long n = mk_base64_decode(data, len, ev->u.message.data);
-    free(data);
-    if (n < 0)
-        return mk_err_set(err, "message.data is not valid base64");
-    ev->u.message.data_len = (size_t)n;
-    return 0;
-}
-
-static int parse_failure(const json_t *body, mesos_event *ev, mk_err *err)
-{
-    const char *where = "failure";
-    if (opt_id(body, "agent_id", &ev->u.failure.agent_id, where, err) < 0 ||
-        opt_id(body, "executor_id", &ev->u.failure.executor_id, where, err) < 0)
-        return -1;
-    const json_t *status = json_object_get(body, "status");
-    if (status) {
-        double d;
-        if (number_value(status, &d) < 0 || d != (int)d)
-            return mk_err_set(err, "failure.status is not an integer");
-        ev->u.failure.has_status = true;
-        ev->u.failure.status = (int)d;
-    }
-    return 0;
-}
-
-typedef struct {
-    mesos_event_type type;
-    const char *body_key; /* the sub-message named after the type; NULL if none */
-    int (*parse)(const json_t *body, mesos_event *ev, mk_err *err);
-} event_kind;
-
-static int parse_rescind(const json_t *body, mesos_event *ev, mk_err *err)
-{
-    return req_id(body, "offer_id", &ev->u.rescind.offer_id, "rescind", err);
-}
-
-static int parse_rescind_inverse(const json_t *body, mesos_event *ev, mk_err *err)
-{
-    return req_id(body, "inverse_offer_id", &ev->u.rescind_inverse_offer.inverse_offer_id,
-                  "rescind_inverse_offer", err);
-}
-
-static int parse_update(const json_t *body, mesos_event *ev, mk_err *err)
-{
-    const json_t *st = req_object(body, "status", "update", err);
-    return st ? parse_status(st, &ev->u.update, err) : -1;
-}
-
-static int parse_error(const json_t *body, mesos_event *ev, mk_err *err)
-{
-    return req_string(body, "message", &ev->u.error.message, "error", err);
-}
-
-static const event_kind kinds[] = {
-    {MESOS_EVENT_SUBSCRIBED, "subscribed", parse_subscribed},
-    {MESOS_EVENT_OFFERS, "offers", parse_offers},
-    {MESOS_EVENT_INVERSE_OFFERS, "inverse_offers", parse_inverse_offers},
-    {MESOS_EVENT_RESCIND, "rescind", parse_rescind},
-    {MESOS_EVENT_RESCIND_INVERSE_OFFER, "rescind_inverse_offer", parse_rescind_inverse},
-    {MESOS_EVENT_UPDATE, "update", parse_update},
-    {MESOS_EVENT_UPDATE_OPERATION_STATUS, "update_operation_status", parse_operation_status},
-    {MESOS_EVENT_MESSAGE, "message", parse_message},
-    {MESOS_EVENT_FAILURE, "failure", parse_failure},
-    {MESOS_EVENT_ERROR, "error", parse_error},
-    {MESOS_EVENT_HEARTBEAT, NULL, NULL},
-};
 
 int mesos_event_parse(const char *json, size_t len, mesos_event *out, mk_err *err)
 {
@@ -773,30 +891,37 @@ int mesos_event_parse(const char *json, size_t len, mesos_event *out, mk_err *er
     json_error_t jerr;
     cleanup_json json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!doc)
-        return mk_err_set(err, "event is not JSON (line %d: %s)", jerr.line, jerr.text);
+        return mk_err_set(err, "event is not JSON (line %d, column %d: %s)", jerr.line, jerr.column,
+                          jerr.text);
     if (!json_is_object(doc))
-        return mk_err_set(err, "event is not a JSON object");
-    const json_t *type = json_object_get(doc, "type");
+        return mk_err_set(err, "event is %s, not a JSON object", json_kind(doc));
+    const json_t *type = field(doc, "type");
     if (!type)
         return mk_err_set(err, "event has no type");
     if (!json_is_string(type))
-        return mk_err_set(err, "event type is not a string");
+        return mk_err_set(err, "event type is %s, not a string", json_kind(type));
     const char *name = json_string_value(type);
-    for (size_t i = 0; i < MK_ARRAY_LEN(kinds); i++) {
-        if (strcmp(name, mesos_event_type_name(kinds[i].type)) != 0)
-            continue;
-        out->type = kinds[i].type;
-        if (!kinds[i].parse)
-            return 0;
-        const json_t *body = req_object(doc, kinds[i].body_key, name, err);
-        if (!body || kinds[i].parse(body, out, err) < 0) {
-            mk_err_prefix(err, "%s event", name);
-            mesos_event_clear(out);
-            return -1;
-        }
-        return 0;
+    const event_kind *kind = NULL;
+    for (size_t i = 0; i < MK_ARRAY_LEN(event_kinds) && !kind; i++)
+        if (strcmp(name, mesos_event_type_name(event_kinds[i].type)) == 0)
+            kind = &event_kinds[i];
+    if (!kind) {
+        char shown[48];
+        printable_name(name, json_string_length(type), shown);
+        return mk_err_set(err, "unknown event type '%s'", shown);
     }
-    char shown[48];
-    snprintf(shown, sizeof(shown), "%.40s", name);
-    return mk_err_set(err, "unknown event type '%s'", shown);
+    out->type = kind->type;
+    if (!kind->read)
+        return 0;
+    const json_t *body = field(doc, kind->body_key);
+    int rc = !body ? mk_err_set(err, "%s is missing", kind->body_key)
+             : !json_is_object(body)
+                 ? mk_err_set(err, "%s is %s, not an object", kind->body_key, json_kind(body))
+                 : kind->read(body, out, err);
+    if (rc < 0) {
+        mk_err_prefix(err, "%s event", name);
+        mesos_event_clear(out);
+        return -1;
+    }
+    return 0;
 }

@@ -16,8 +16,9 @@
 
 typedef struct recordio_reader recordio_reader;
 
-/* Called once per complete record; `data` is valid only during the call and is NUL-terminated at
- * data[len] for convenience (the record itself may contain NULs). Return 0 to go on, non-zero to
+/* Called once per complete record; `data` is valid only during the call and is NOT NUL-terminated
+ * (a record wholly inside one feed is handed out in place, pointing into the caller's buffer). Use
+ * `len`; the record itself may contain NULs. Return 0 to go on, non-zero to
  * abandon the stream: recordio_feed then returns 1 and drops the bytes after that record. */
 typedef int (*recordio_record_fn)(void *ud, const char *data, size_t len);
 
