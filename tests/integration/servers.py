@@ -25,6 +25,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from harness import wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
 ZOOKEEPER_ENTRYPOINT = ROOT / "containers" / "zookeeper" / "entrypoint.sh"
 KAFKA_ENTRYPOINT = ROOT / "containers" / "kafka" / "entrypoint.sh"
@@ -42,17 +44,6 @@ SMALL_BROKER_ENV = {
     "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1",
     "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
 }
-
-
-def wait_until(predicate, timeout, what, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
 
 
 # --- where the servers are -----------------------------------------------------------------------
