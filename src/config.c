@@ -21,6 +21,7 @@
  * empty KAFKA_COUNT) is an error, because it can only be a mistake.
  */
 #include "config.h"
+#include "config_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,47 +39,11 @@
 /* ---------------------------------------------------------------------------------------------- */
 /* The table. */
 
-typedef enum {
-    VT_SECTION,  /* not a variable: a heading for the rows after it */
-    VT_STRING,   /* any text (char *) */
-    VT_NONEMPTY, /* text that must not be empty (char *) */
-    VT_FILE,     /* path of an existing, readable regular file (char *) */
-    VT_INT,      /* int within [min, max] */
-    VT_PORT,     /* int 1..65535 */
-    VT_DOUBLE,   /* finite double within limits */
-    VT_DURATION, /* double seconds within limits */
-    VT_BOOL,     /* bool */
-    VT_LOGLEVEL, /* log_level */
-    VT_NETWORK,  /* network_mode */
-    VT_MASTERS,  /* config_endpoint array plus n_masters */
-} var_type;
-
-enum {
-    VF_SECRET = 1u << 0,    /* never echoed; masked in `mesos-kafka config` */
-    VF_ABOVE_MIN = 1u << 1, /* the minimum itself is excluded (cpus > 0) */
-};
-
-/* A rule beyond the type: NULL when the value is acceptable, else the reason. */
-typedef const char *(*var_rule)(const char *value);
-
-typedef struct {
-    const char *name;
-    const char *default_value; /* parsed when unset; NULL makes the variable optional */
-    const char *derived;       /* optional variables: what applies when unset, for the docs */
-    const char *doc;
-    double min, max;
-    size_t offset; /* of the value in struct config */
-    var_rule rule;
-    var_type type;
-    unsigned flags;
-} config_var;
-
 static const char *rule_role(const char *role);
 static const char *rule_framework_name(const char *name);
 static const char *rule_url(const char *url);
 static const char *rule_username(const char *user);
 
-#define AT(field) offsetof(config, field)
 #define SECTION(title)                                                                             \
     {                                                                                              \
         .name = title, .type = VT_SECTION                                                          \
@@ -92,7 +57,7 @@ static const char *rule_username(const char *user);
 
 /* One variable per row reads better than one field per line. */
 /* clang-format off */
-static const config_var config_vars[] = {
+const config_var config_vars[] = {
     SECTION("Framework"),
     {.name = "FRAMEWORK_USER", .type = VT_NONEMPTY, .default_value = "root",
      .offset = AT(framework_user),
@@ -241,6 +206,7 @@ static const config_var config_vars[] = {
 /* clang-format on */
 
 enum { N_VARS = MK_ARRAY_LEN(config_vars) };
+const int config_n_vars = N_VARS;
 
 static void *slot_of(config *cfg, const config_var *v)
 {
@@ -588,7 +554,7 @@ static bool in_range(const config_var *v, double x)
 }
 
 /* The short type hint of --help and the Markdown table ("integer, between 0 and 99"). */
-static void describe_type(const config_var *v, char *buf, size_t n)
+void config_describe_type(const config_var *v, char *buf, size_t n)
 {
     /* clang-format off */
     static const char *const hints[] = {
@@ -619,7 +585,7 @@ typedef struct {
 } loader;
 
 /* Writes text with control characters as \xNN, at most `max` bytes of it. */
-static void put_escaped(FILE *out, const char *s, size_t max)
+void config_put_escaped(FILE *out, const char *s, size_t max)
 {
     size_t i = 0;
     for (; i < max && s[i]; i++) {
@@ -649,12 +615,12 @@ static void report(loader *L, int i, const char *fmt, ...)
     vsnprintf(reason, sizeof(reason), fmt, ap);
     va_end(ap);
     fprintf(L->errors, "%s: ", v->name);
-    put_escaped(L->errors, reason, sizeof(reason));
+    config_put_escaped(L->errors, reason, sizeof(reason));
     if (!(v->flags & VF_SECRET)) {
         const char *shown = L->given[i] ? L->given[i] : v->default_value;
         if (shown) {
             fputs(L->given[i] ? " (got '" : " (default '", L->errors);
-            put_escaped(L->errors, shown, 200);
+            config_put_escaped(L->errors, shown, 200);
             fputs("')", L->errors);
         }
     }
@@ -881,166 +847,4 @@ void config_free(config *cfg)
     free(cfg->masters);
     free(cfg->statefile_path);
     memset(cfg, 0, sizeof(*cfg));
-}
-
-/* ---------------------------------------------------------------------------------------------- */
-/* Printing. */
-
-static const char *const usage =
-    "Usage:\n"
-    "  mesos-kafka                run the scheduler, configured by the environment variables "
-    "below\n"
-    "  mesos-kafka config         print the effective configuration (secrets masked) and exit\n"
-    "  mesos-kafka env-example    print a commented environment file with every default\n"
-    "  mesos-kafka --help         print this help\n"
-    "  mesos-kafka --version      print the version\n"
-    "\n"
-    "An empty value counts as unset for variables without a default. Durations take a unit:\n"
-    "ms, s, m, h, d or w (a bare number is seconds). A value that does not parse stops start-up\n"
-    "with one line per problem, all of them at once.\n";
-
-void config_print_help(FILE *out)
-{
-    fputs(usage, out);
-    for (int i = 0; i < N_VARS; i++) {
-        const config_var *v = &config_vars[i];
-        if (v->type == VT_SECTION) {
-            fprintf(out, "\n%s:\n", v->name);
-            continue;
-        }
-        char type[128];
-        describe_type(v, type, sizeof(type));
-        if (v->default_value)
-            fprintf(out, "  %s (%s; default %s)\n", v->name, type, v->default_value);
-        else if (v->derived)
-            fprintf(out, "  %s (%s; if unset: %s)\n", v->name, type, v->derived);
-        else
-            fprintf(out, "  %s (%s; optional)\n", v->name, type);
-        fprintf(out, "      %s\n", v->doc);
-    }
-}
-
-static void print_value(FILE *out, const config *cfg, const config_var *v)
-{
-    const void *slot = (const char *)cfg + v->offset;
-    char buf[64];
-    switch (v->type) {
-    case VT_STRING:
-    case VT_NONEMPTY:
-    case VT_FILE: {
-        const char *text = *(char *const *)slot;
-        if (!text)
-            fputs("(unset)", out);
-        else if (v->flags & VF_SECRET)
-            fputs("********", out);
-        else
-            put_escaped(out, text, 1024);
-        break;
-    }
-    case VT_INT:
-    case VT_PORT:
-        fprintf(out, "%d", *(const int *)slot);
-        break;
-    case VT_DOUBLE:
-        fprintf(out, "%.15g", *(const double *)slot);
-        break;
-    case VT_DURATION:
-        config_format_duration(*(const double *)slot, buf, sizeof(buf));
-        fputs(buf, out);
-        break;
-    case VT_BOOL:
-        fputs(*(const bool *)slot ? "true" : "false", out);
-        break;
-    case VT_LOGLEVEL:
-        fputs(log_level_name(*(const log_level *)slot), out);
-        break;
-    case VT_NETWORK:
-        fputs(network_mode_name(*(const network_mode *)slot), out);
-        break;
-    case VT_MASTERS:
-        for (int m = 0; m < cfg->n_masters; m++)
-            fprintf(out, "%s%s:%d", m ? "," : "", cfg->masters[m].host, cfg->masters[m].port);
-        break;
-    case VT_SECTION:
-        break;
-    }
-}
-
-void config_print_effective(const config *cfg, FILE *out)
-{
-    for (int i = 0; i < N_VARS; i++) {
-        const config_var *v = &config_vars[i];
-        if (v->type == VT_SECTION) {
-            fprintf(out, "%s# %s\n", i ? "\n" : "", v->name);
-            continue;
-        }
-        fprintf(out, "%-27s ", v->name);
-        print_value(out, cfg, v);
-        if (v->offset == AT(statefile_dir) && cfg->statefile_path)
-            fprintf(out, "  (state file %s)", cfg->statefile_path);
-        fputc('\n', out);
-    }
-}
-
-void config_print_env_example(FILE *out)
-{
-    fputs("# mesos-kafka: every environment variable the scheduler reads, with its default.\n"
-          "# Generated by `mesos-kafka env-example`. Commented-out variables are unset; an empty\n"
-          "# value counts as unset for them. Durations: 250ms, 30s, 5m, 3h, 1d, 1w (bare number =\n"
-          "# seconds). See `mesos-kafka --help` for the accepted values.\n",
-          out);
-    for (int i = 0; i < N_VARS; i++) {
-        const config_var *v = &config_vars[i];
-        if (v->type == VT_SECTION) {
-            fprintf(out, "\n# ---- %s ----\n", v->name);
-            continue;
-        }
-        fprintf(out, "\n# %s", v->doc);
-        if (v->derived)
-            fprintf(out, " If unset: %s.", v->derived);
-        if (v->default_value)
-            fprintf(out, "\n%s=%s\n", v->name, v->default_value);
-        else
-            fprintf(out, "\n# %s=\n", v->name);
-    }
-}
-
-/* Markdown cells: a '|' would end the cell and "<NAME>" would be taken for an HTML tag. */
-static void put_markdown_cell(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<' || *s == '>')
-            fputs(*s == '<' ? "&lt;" : "&gt;", out);
-        else
-            fprintf(out, "%s%c", *s == '|' ? "\\" : "", *s);
-    }
-}
-
-void config_print_markdown(FILE *out)
-{
-    fputs("| Variable | Default | Meaning |\n|---|---|---|\n", out);
-    for (int i = 0; i < N_VARS; i++) {
-        const config_var *v = &config_vars[i];
-        if (v->type == VT_SECTION) {
-            fprintf(out, "| **%s** | | |\n", v->name);
-            continue;
-        }
-        fprintf(out, "| `%s` | ", v->name);
-        if (v->default_value)
-            fprintf(out, "`%s`", v->default_value);
-        else if (v->derived)
-            put_markdown_cell(out, v->derived);
-        else
-            fputs("unset", out);
-        fputs(" | ", out);
-        put_markdown_cell(out, v->doc);
-        char type[128];
-        describe_type(v, type, sizeof(type));
-        if (strcmp(type, "text") != 0) { /* plain text needs no hint */
-            fputs(" (", out);
-            put_markdown_cell(out, type);
-            fputs(")", out);
-        }
-        fputs(" |\n", out);
-    }
 }
