@@ -20,6 +20,7 @@
  * event, which frees exactly that: one cleanup path, and nothing leaks.
  */
 #include "mesos_event.h"
+#include "json_field.h"
 
 #include <float.h>
 #include <math.h>
@@ -105,181 +106,6 @@ bool mesos_task_state_is_terminal(mesos_task_state s)
     }
 }
 
-/* ---- reading JSON values --------------------------------------------------------------------- */
-
-/* Getters return 1 when the value is present and of the right kind, 0 when it is absent and
- * optional, -1 with a message otherwise. `where` is the path of `obj` from the event root. */
-
-#define PATH_LEN 200
-
-/* "<where>.<key>", or "<where>.<key>[<index>]" when index >= 0 (cut short if huge: logs only). */
-static const char *subpath(char out[PATH_LEN], const char *where, const char *key, long index)
-{
-    int n = index < 0 ? snprintf(out, PATH_LEN, "%s.%s", where, key)
-                      : snprintf(out, PATH_LEN, "%s.%s[%ld]", where, key, index);
-    if (n < 0)
-        out[0] = '\0';
-    return out;
-}
-
-/* obj[key], with JSON null read as absent (as the master's reader does). */
-static const json_t *field(const json_t *obj, const char *key)
-{
-    const json_t *v = json_object_get(obj, key);
-    return v && !json_is_null(v) ? v : NULL;
-}
-
-static const char *json_kind(const json_t *v)
-{
-    static const char *const kinds[] = {
-        [JSON_OBJECT] = "an object", [JSON_ARRAY] = "an array", [JSON_STRING] = "a string",
-        [JSON_INTEGER] = "a number", [JSON_REAL] = "a number",  [JSON_TRUE] = "a boolean",
-        [JSON_FALSE] = "a boolean",  [JSON_NULL] = "null",
-    };
-    return kinds[json_typeof(v)];
-}
-
-static int wrong_kind(mk_err *err, const char *where, const char *key, const json_t *v,
-                      const char *expected)
-{
-    return mk_err_set(err, "%s.%s is %s, not %s", where, key, json_kind(v), expected);
-}
-
-/* For array items, whose path is already complete. */
-static int expect_object(const json_t *v, const char *path, mk_err *err)
-{
-    return json_is_object(v) ? 0 : mk_err_set(err, "%s is %s, not an object", path, json_kind(v));
-}
-
-static int absent(bool required, mk_err *err, const char *where, const char *key)
-{
-    return required ? mk_err_set(err, "%s.%s is missing", where, key) : 0;
-}
-
-/* An object or an array (want = JSON_OBJECT / JSON_ARRAY). */
-static int get_container(const json_t *obj, const char *key, bool required, json_type want,
-                         const json_t **out, const char *where, mk_err *err)
-{
-    const json_t *v = field(obj, key);
-    *out = NULL;
-    if (!v)
-        return absent(required, err, where, key);
-    if (json_typeof(v) != want)
-        return wrong_kind(err, where, key, v, want == JSON_OBJECT ? "an object" : "an array");
-    *out = v;
-    return 1;
-}
-#define get_object(o, k, req, out, w, e) get_container(o, k, req, JSON_OBJECT, out, w, e)
-#define get_array(o, k, req, out, w, e)  get_container(o, k, req, JSON_ARRAY, out, w, e)
-
-/* A string borrowed from the document (valid until it is released). jansson refuses \u0000 unless
- * asked to allow it, so these strings never hide a NUL. */
-static int get_text(const json_t *obj, const char *key, bool required, const char **out,
-                    const char *where, mk_err *err)
-{
-    const json_t *v = field(obj, key);
-    *out = NULL;
-    if (!v)
-        return absent(required, err, where, key);
-    if (!json_is_string(v))
-        return wrong_kind(err, where, key, v, "a string");
-    *out = json_string_value(v);
-    return 1;
-}
-
-/* A string, copied. */
-static int get_string(const json_t *obj, const char *key, bool required, char **out,
-                      const char *where, mk_err *err)
-{
-    const char *text;
-    int got = get_text(obj, key, required, &text, where, err);
-    *out = got > 0 ? mk_xstrdup(text) : NULL;
-    return got;
-}
-
-/* An id message such as FrameworkID, {"value": "..."}, copied. */
-static int get_id(const json_t *obj, const char *key, bool required, char **out, const char *where,
-                  mk_err *err)
-{
-    const json_t *id;
-    char path[PATH_LEN];
-    int got = get_object(obj, key, required, &id, where, err);
-    *out = NULL;
-    return got > 0 ? get_string(id, "value", true, out, subpath(path, where, key, -1), err) : got;
-}
-
-/* A JSON number or a numeric string (stout reads both), as a long double: exact for every 64-bit
- * integer where we build (x86-64 and arm64 long doubles have at least 64 mantissa bits). Strings
- * are held to the JSON number grammar's characters: no hex, "nan", "inf" or spaces. */
-static int get_numeric(const json_t *obj, const char *key, bool required, long double *out,
-                       const char *where, mk_err *err)
-{
-    const json_t *v = field(obj, key);
-    if (!v)
-        return absent(required, err, where, key);
-    if (json_is_integer(v)) {
-        *out = (long double)json_integer_value(v);
-        return 1;
-    }
-    if (json_is_real(v)) {
-        *out = json_real_value(v);
-        return 1;
-    }
-    if (!json_is_string(v))
-        return wrong_kind(err, where, key, v, "a number");
-    const char *s = json_string_value(v);
-    char *end = NULL;
-    if ((*s == '-' || (*s >= '0' && *s <= '9')) && strspn(s, "0123456789+-.eE") == strlen(s))
-        *out = strtold(s, &end);
-    if (!end || *end != '\0' || !isfinite(*out) || fabsl(*out) > DBL_MAX)
-        return mk_err_set(err, "%s.%s is a string that is not a number", where, key);
-    return 1;
-}
-
-static int get_number(const json_t *obj, const char *key, bool required, double *out,
-                      const char *where, mk_err *err)
-{
-    long double x = 0;
-    int got = get_numeric(obj, key, required, &x, where, err);
-    if (got > 0)
-        *out = (double)x;
-    return got;
-}
-
-/* A whole number within [lo, hi], checked before any conversion, so casting it is exact. */
-static int get_whole(const json_t *obj, const char *key, bool required, long double lo,
-                     long double hi, long double *out, const char *where, mk_err *err)
-{
-    int got = get_numeric(obj, key, required, out, where, err);
-    if (got > 0 && (*out != floorl(*out) || *out < lo || *out > hi))
-        return mk_err_set(err, "%s.%s is not a whole number in [%.0Lf, %.0Lf]", where, key, lo, hi);
-    return got;
-}
-
-static int get_uint64(const json_t *obj, const char *key, bool required, uint64_t *out,
-                      const char *where, mk_err *err)
-{
-    long double x = 0;
-    int got = get_whole(obj, key, required, 0, 18446744073709551615.0L, &x, where, err);
-    if (got > 0)
-        *out = (uint64_t)x;
-    return got;
-}
-
-/* A bool; stout also reads "true"/"false" strings. */
-static int get_bool(const json_t *obj, const char *key, bool *out, const char *where, mk_err *err)
-{
-    const json_t *v = field(obj, key);
-    const char *s = json_string_value(v);
-    if (!v)
-        return 0;
-    if (json_is_boolean(v) || (s && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0))) {
-        *out = json_is_true(v) || (s && s[0] == 't');
-        return 1;
-    }
-    return wrong_kind(err, where, key, v, "a boolean");
-}
-
 /* ---- values and resources -------------------------------------------------------------------- */
 
 static void free_strings(char **list, size_t n)
@@ -305,18 +131,18 @@ static int read_ranges(const json_t *ranges, mesos_range **out, size_t *n, const
 {
     const json_t *list, *range;
     size_t i;
-    if (get_array(ranges, "range", false, &list, where, err) < 0)
+    if (jf_get_array(ranges, "range", false, &list, where, err) < 0)
         return -1;
     if (json_array_size(list) > 0)
         *out = mk_xcalloc(json_array_size(list), sizeof(**out));
     json_array_foreach(list, i, range)
     {
-        char path[PATH_LEN];
+        char path[JF_PATH_LEN];
         mesos_range *r = &(*out)[i];
-        subpath(path, where, "range", (long)i);
-        if (expect_object(range, path, err) < 0 ||
-            get_uint64(range, "begin", true, &r->begin, path, err) < 0 ||
-            get_uint64(range, "end", true, &r->end, path, err) < 0)
+        jf_subpath(path, where, "range", (long)i);
+        if (jf_expect_object(range, path, err) < 0 ||
+            jf_get_uint64(range, "begin", true, &r->begin, path, err) < 0 ||
+            jf_get_uint64(range, "end", true, &r->end, path, err) < 0)
             return -1;
         if (r->begin > r->end)
             return mk_err_set(err, "%s has begin %llu after end %llu", path,
@@ -331,14 +157,14 @@ static int read_set(const json_t *set, char ***out, size_t *n, const char *where
 {
     const json_t *items, *item;
     size_t i;
-    if (get_array(set, "item", false, &items, where, err) < 0)
+    if (jf_get_array(set, "item", false, &items, where, err) < 0)
         return -1;
     if (json_array_size(items) > 0)
         *out = mk_xcalloc(json_array_size(items), sizeof(char *));
     json_array_foreach(items, i, item)
     {
         if (!json_is_string(item))
-            return mk_err_set(err, "%s.item[%zu] is %s, not a string", where, i, json_kind(item));
+            return mk_err_set(err, "%s.item[%zu] is %s, not a string", where, i, jf_kind(item));
         (*out)[(*n)++] = mk_xstrdup(json_string_value(item));
     }
     return 0;
@@ -352,16 +178,16 @@ static int read_reservation(const json_t *res, mesos_resource *out, const char *
 {
     const json_t *stack, *legacy_reservation;
     const char *legacy_role, *role = NULL;
-    if (get_array(res, "reservations", false, &stack, where, err) < 0 ||
-        get_text(res, "role", false, &legacy_role, where, err) < 0 ||
-        get_object(res, "reservation", false, &legacy_reservation, where, err) < 0)
+    if (jf_get_array(res, "reservations", false, &stack, where, err) < 0 ||
+        jf_get_text(res, "role", false, &legacy_role, where, err) < 0 ||
+        jf_get_object(res, "reservation", false, &legacy_reservation, where, err) < 0)
         return -1;
     size_t depth = json_array_size(stack);
     if (depth > 0) {
-        char path[PATH_LEN];
+        char path[JF_PATH_LEN];
         const json_t *top = json_array_get(stack, depth - 1);
-        subpath(path, where, "reservations", (long)depth - 1);
-        if (expect_object(top, path, err) < 0 || get_text(top, "role", true, &role, path, err) < 0)
+        jf_subpath(path, where, "reservations", (long)depth - 1);
+        if (jf_expect_object(top, path, err) < 0 || jf_get_text(top, "role", true, &role, path, err) < 0)
             return -1;
     } else if (legacy_role && strcmp(legacy_role, "*") != 0) {
         role = legacy_role;
@@ -372,7 +198,7 @@ static int read_reservation(const json_t *res, mesos_resource *out, const char *
     json_t *kept = json_object();
     static const char *const keys[] = {"role", "reservation", "reservations"};
     for (size_t i = 0; i < MK_ARRAY_LEN(keys); i++)
-        if (field(res, keys[i]))
+        if (jf_field(res, keys[i]))
             json_object_set(kept, keys[i], json_object_get(res, keys[i]));
     out->reservation_json = json_dumps(kept, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(kept);
@@ -384,35 +210,35 @@ static int read_resource(const json_t *res, mesos_resource *out, const char *whe
 {
     const char *type;
     const json_t *value, *disk;
-    char path[PATH_LEN];
-    if (expect_object(res, where, err) < 0 ||
-        get_string(res, "name", true, &out->name, where, err) < 0 ||
-        get_text(res, "type", true, &type, where, err) < 0 || !type)
+    char path[JF_PATH_LEN];
+    if (jf_expect_object(res, where, err) < 0 ||
+        jf_get_string(res, "name", true, &out->name, where, err) < 0 ||
+        jf_get_text(res, "type", true, &type, where, err) < 0 || !type)
         return -1;
     if (strcmp(type, "SCALAR") == 0) {
         out->type = RESOURCE_SCALAR;
-        if (get_object(res, "scalar", true, &value, where, err) < 0 ||
-            get_number(value, "value", true, &out->scalar, subpath(path, where, "scalar", -1),
+        if (jf_get_object(res, "scalar", true, &value, where, err) < 0 ||
+            jf_get_number(value, "value", true, &out->scalar, jf_subpath(path, where, "scalar", -1),
                        err) < 0)
             return -1;
         if (out->scalar < 0)
             return mk_err_set(err, "%s.value is negative", path);
     } else if (strcmp(type, "RANGES") == 0) {
         out->type = RESOURCE_RANGES;
-        if (get_object(res, "ranges", true, &value, where, err) < 0 ||
-            read_ranges(value, &out->ranges, &out->n_ranges, subpath(path, where, "ranges", -1),
+        if (jf_get_object(res, "ranges", true, &value, where, err) < 0 ||
+            read_ranges(value, &out->ranges, &out->n_ranges, jf_subpath(path, where, "ranges", -1),
                         err) < 0)
             return -1;
     } else if (strcmp(type, "SET") == 0) {
         out->type = RESOURCE_SET;
-        if (get_object(res, "set", true, &value, where, err) < 0 ||
-            read_set(value, &out->set_items, &out->n_set_items, subpath(path, where, "set", -1),
+        if (jf_get_object(res, "set", true, &value, where, err) < 0 ||
+            read_set(value, &out->set_items, &out->n_set_items, jf_subpath(path, where, "set", -1),
                      err) < 0)
             return -1;
     } else {
         return mk_err_set(err, "%s.type '%.32s' is not SCALAR, RANGES or SET", where, type);
     }
-    if (get_object(res, "disk", false, &disk, where, err) < 0)
+    if (jf_get_object(res, "disk", false, &disk, where, err) < 0)
         return -1;
     out->has_disk_info = json_object_size(disk) > 0;
     return read_reservation(res, out, where, err);
@@ -472,19 +298,19 @@ static int read_attribute(const json_t *attr, mesos_attribute *out, const char *
     static const char *const keys[] = {"text", "scalar", "ranges", "set"};
     const char *type;
     const json_t *value;
-    char path[PATH_LEN];
-    if (expect_object(attr, where, err) < 0 ||
-        get_string(attr, "name", true, &out->name, where, err) < 0 ||
-        get_text(attr, "type", true, &type, where, err) < 0 || !type)
+    char path[JF_PATH_LEN];
+    if (jf_expect_object(attr, where, err) < 0 ||
+        jf_get_string(attr, "name", true, &out->name, where, err) < 0 ||
+        jf_get_text(attr, "type", true, &type, where, err) < 0 || !type)
         return -1;
     size_t kind = 0;
     while (kind < MK_ARRAY_LEN(types) && strcmp(type, types[kind]) != 0)
         kind++;
     if (kind == MK_ARRAY_LEN(types))
         return mk_err_set(err, "%s.type '%.32s' is not TEXT, SCALAR, RANGES or SET", where, type);
-    if (get_object(attr, keys[kind], true, &value, where, err) < 0)
+    if (jf_get_object(attr, keys[kind], true, &value, where, err) < 0)
         return -1;
-    subpath(path, where, keys[kind], -1);
+    jf_subpath(path, where, keys[kind], -1);
     double scalar = 0;
     mesos_range *ranges = NULL;
     char **items = NULL;
@@ -492,9 +318,9 @@ static int read_attribute(const json_t *attr, mesos_attribute *out, const char *
     int rc = 0;
     switch (kind) {
     case 0:
-        return get_string(value, "value", true, &out->value, path, err) < 0 ? -1 : 0;
+        return jf_get_string(value, "value", true, &out->value, path, err) < 0 ? -1 : 0;
     case 1:
-        if (get_number(value, "value", true, &scalar, path, err) < 0)
+        if (jf_get_number(value, "value", true, &scalar, path, err) < 0)
             return -1;
         out->value = mk_xasprintf("%g", scalar);
         return 0;
@@ -533,17 +359,17 @@ static void offer_clear(mesos_offer *o)
 static int read_offer(const json_t *o, mesos_offer *out, const char *where, mk_err *err)
 {
     const json_t *alloc, *resources, *attributes, *item;
-    char path[PATH_LEN];
+    char path[JF_PATH_LEN];
     size_t i;
-    if (expect_object(o, where, err) < 0 || get_id(o, "id", true, &out->id, where, err) < 0 ||
-        get_id(o, "agent_id", true, &out->agent_id, where, err) < 0 ||
-        get_string(o, "hostname", true, &out->hostname, where, err) < 0 ||
-        get_object(o, "allocation_info", false, &alloc, where, err) < 0 ||
-        get_array(o, "resources", false, &resources, where, err) < 0 ||
-        get_array(o, "attributes", false, &attributes, where, err) < 0)
+    if (jf_expect_object(o, where, err) < 0 || jf_get_id(o, "id", true, &out->id, where, err) < 0 ||
+        jf_get_id(o, "agent_id", true, &out->agent_id, where, err) < 0 ||
+        jf_get_string(o, "hostname", true, &out->hostname, where, err) < 0 ||
+        jf_get_object(o, "allocation_info", false, &alloc, where, err) < 0 ||
+        jf_get_array(o, "resources", false, &resources, where, err) < 0 ||
+        jf_get_array(o, "attributes", false, &attributes, where, err) < 0)
         return -1;
-    if (alloc && get_string(alloc, "role", false, &out->allocation_role,
-                            subpath(path, where, "allocation_info", -1), err) < 0)
+    if (alloc && jf_get_string(alloc, "role", false, &out->allocation_role,
+                            jf_subpath(path, where, "allocation_info", -1), err) < 0)
         return -1;
     /* Each element is counted before it is filled, so a failure half-way is cleared too. */
     if (json_array_size(resources) > 0)
@@ -551,7 +377,7 @@ static int read_offer(const json_t *o, mesos_offer *out, const char *where, mk_e
     json_array_foreach(resources, i, item)
     {
         out->n_resources++;
-        if (read_resource(item, &out->resources[i], subpath(path, where, "resources", (long)i),
+        if (read_resource(item, &out->resources[i], jf_subpath(path, where, "resources", (long)i),
                           err) < 0)
             return -1;
     }
@@ -560,7 +386,7 @@ static int read_offer(const json_t *o, mesos_offer *out, const char *where, mk_e
     json_array_foreach(attributes, i, item)
     {
         out->n_attributes++;
-        if (read_attribute(item, &out->attributes[i], subpath(path, where, "attributes", (long)i),
+        if (read_attribute(item, &out->attributes[i], jf_subpath(path, where, "attributes", (long)i),
                            err) < 0)
             return -1;
     }
@@ -590,22 +416,22 @@ static int read_container_status(const json_t *cs, mesos_task_status *s, const c
 {
     const json_t *infos, *info, *addrs, *addr;
     size_t i, j;
-    if (get_id(cs, "container_id", false, &s->container_id, where, err) < 0 ||
-        get_array(cs, "network_infos", false, &infos, where, err) < 0)
+    if (jf_get_id(cs, "container_id", false, &s->container_id, where, err) < 0 ||
+        jf_get_array(cs, "network_infos", false, &infos, where, err) < 0)
         return -1;
     json_array_foreach(infos, i, info)
     {
-        char path[PATH_LEN], addr_path[PATH_LEN];
-        subpath(path, where, "network_infos", (long)i);
-        if (expect_object(info, path, err) < 0 ||
-            get_array(info, "ip_addresses", false, &addrs, path, err) < 0)
+        char path[JF_PATH_LEN], addr_path[JF_PATH_LEN];
+        jf_subpath(path, where, "network_infos", (long)i);
+        if (jf_expect_object(info, path, err) < 0 ||
+            jf_get_array(info, "ip_addresses", false, &addrs, path, err) < 0)
             return -1;
         json_array_foreach(addrs, j, addr)
         {
             const char *ip;
-            subpath(addr_path, path, "ip_addresses", (long)j);
-            if (expect_object(addr, addr_path, err) < 0 ||
-                get_text(addr, "ip_address", false, &ip, addr_path, err) < 0)
+            jf_subpath(addr_path, path, "ip_addresses", (long)j);
+            if (jf_expect_object(addr, addr_path, err) < 0 ||
+                jf_get_text(addr, "ip_address", false, &ip, addr_path, err) < 0)
                 return -1;
             if (!ip)
                 continue;
@@ -623,32 +449,32 @@ static int read_task_status(const json_t *st, mesos_task_status *s, const char *
     bool healthy = false;
     int got_healthy = 0;
     long double ns = -1;
-    char path[PATH_LEN];
+    char path[JF_PATH_LEN];
     s->healthy = -1;
     s->unreachable_time_ns = -1;
-    if (get_id(st, "task_id", true, &s->task_id, where, err) < 0 ||
-        get_string(st, "state", true, &s->state_name, where, err) < 0 ||
-        get_string(st, "message", false, &s->message, where, err) < 0 ||
-        get_string(st, "source", false, &s->source, where, err) < 0 ||
-        get_string(st, "reason", false, &s->reason, where, err) < 0 ||
-        get_id(st, "agent_id", false, &s->agent_id, where, err) < 0 ||
-        get_id(st, "executor_id", false, &s->executor_id, where, err) < 0 ||
-        get_number(st, "timestamp", false, &s->timestamp, where, err) < 0 ||
-        get_string(st, "uuid", false, &s->uuid, where, err) < 0 ||
-        (got_healthy = get_bool(st, "healthy", &healthy, where, err)) < 0 ||
-        get_object(st, "container_status", false, &cs, where, err) < 0 ||
-        get_object(st, "unreachable_time", false, &unreachable, where, err) < 0)
+    if (jf_get_id(st, "task_id", true, &s->task_id, where, err) < 0 ||
+        jf_get_string(st, "state", true, &s->state_name, where, err) < 0 ||
+        jf_get_string(st, "message", false, &s->message, where, err) < 0 ||
+        jf_get_string(st, "source", false, &s->source, where, err) < 0 ||
+        jf_get_string(st, "reason", false, &s->reason, where, err) < 0 ||
+        jf_get_id(st, "agent_id", false, &s->agent_id, where, err) < 0 ||
+        jf_get_id(st, "executor_id", false, &s->executor_id, where, err) < 0 ||
+        jf_get_number(st, "timestamp", false, &s->timestamp, where, err) < 0 ||
+        jf_get_string(st, "uuid", false, &s->uuid, where, err) < 0 ||
+        (got_healthy = jf_get_bool(st, "healthy", &healthy, where, err)) < 0 ||
+        jf_get_object(st, "container_status", false, &cs, where, err) < 0 ||
+        jf_get_object(st, "unreachable_time", false, &unreachable, where, err) < 0)
         return -1;
     /* A state this build does not know is kept by name, not refused: a newer master may add one. */
     if (mesos_task_state_parse(s->state_name, &s->state) < 0)
         s->state = TASK_STATE_UNKNOWN_ENUM;
     if (got_healthy)
         s->healthy = healthy;
-    if (cs && read_container_status(cs, s, subpath(path, where, "container_status", -1), err) < 0)
+    if (cs && read_container_status(cs, s, jf_subpath(path, where, "container_status", -1), err) < 0)
         return -1;
     if (unreachable &&
-        get_whole(unreachable, "nanoseconds", true, -9223372036854775808.0L, 9223372036854775807.0L,
-                  &ns, subpath(path, where, "unreachable_time", -1), err) < 0)
+        jf_get_whole(unreachable, "nanoseconds", true, -9223372036854775808.0L, 9223372036854775807.0L,
+                  &ns, jf_subpath(path, where, "unreachable_time", -1), err) < 0)
         return -1;
     if (unreachable)
         s->unreachable_time_ns = (int64_t)ns;
@@ -663,9 +489,9 @@ static int read_subscribed(const json_t *body, mesos_event *ev, mk_err *err)
     const json_t *master;
     double *interval = &ev->u.subscribed.heartbeat_interval_s;
     *interval = 15.0; /* the master's fixed DEFAULT_HEARTBEAT_INTERVAL when it says nothing */
-    if (get_id(body, "framework_id", true, &ev->u.subscribed.framework_id, where, err) < 0 ||
-        get_number(body, "heartbeat_interval_seconds", false, interval, where, err) < 0 ||
-        get_object(body, "master_info", false, &master, where, err) < 0)
+    if (jf_get_id(body, "framework_id", true, &ev->u.subscribed.framework_id, where, err) < 0 ||
+        jf_get_number(body, "heartbeat_interval_seconds", false, interval, where, err) < 0 ||
+        jf_get_object(body, "master_info", false, &master, where, err) < 0)
         return -1;
     if (!(*interval > 0))
         return mk_err_set(err, "subscribed.heartbeat_interval_seconds is not positive");
@@ -673,13 +499,13 @@ static int read_subscribed(const json_t *body, mesos_event *ev, mk_err *err)
         return 0;
     where = "subscribed.master_info";
     const json_t *address;
-    if (get_string(master, "id", false, &ev->u.subscribed.master_id, where, err) < 0 ||
-        get_string(master, "hostname", false, &ev->u.subscribed.master_hostname, where, err) < 0 ||
-        get_object(master, "address", false, &address, where, err) < 0)
+    if (jf_get_string(master, "id", false, &ev->u.subscribed.master_id, where, err) < 0 ||
+        jf_get_string(master, "hostname", false, &ev->u.subscribed.master_hostname, where, err) < 0 ||
+        jf_get_object(master, "address", false, &address, where, err) < 0)
         return -1;
     /* hostname is optional in MasterInfo; address.hostname is the newer place for it. */
     if (!ev->u.subscribed.master_hostname && address &&
-        get_string(address, "hostname", false, &ev->u.subscribed.master_hostname,
+        jf_get_string(address, "hostname", false, &ev->u.subscribed.master_hostname,
                    "subscribed.master_info.address", err) < 0)
         return -1;
     return 0;
@@ -688,16 +514,16 @@ static int read_subscribed(const json_t *body, mesos_event *ev, mk_err *err)
 static int read_offers(const json_t *body, mesos_event *ev, mk_err *err)
 {
     const json_t *list, *offer;
-    char path[PATH_LEN];
+    char path[JF_PATH_LEN];
     size_t i;
-    if (get_array(body, "offers", true, &list, "offers", err) < 0)
+    if (jf_get_array(body, "offers", true, &list, "offers", err) < 0)
         return -1;
     if (json_array_size(list) > 0)
         ev->u.offers.offers = mk_xcalloc(json_array_size(list), sizeof(mesos_offer));
     json_array_foreach(list, i, offer)
     {
         ev->u.offers.n_offers++;
-        if (read_offer(offer, &ev->u.offers.offers[i], subpath(path, "offers", "offers", (long)i),
+        if (read_offer(offer, &ev->u.offers.offers[i], jf_subpath(path, "offers", "offers", (long)i),
                        err) < 0)
             return -1;
     }
@@ -707,9 +533,9 @@ static int read_offers(const json_t *body, mesos_event *ev, mk_err *err)
 static int read_inverse_offers(const json_t *body, mesos_event *ev, mk_err *err)
 {
     const json_t *list, *offer;
-    char path[PATH_LEN];
+    char path[JF_PATH_LEN];
     size_t i, n;
-    if (get_array(body, "inverse_offers", true, &list, "inverse_offers", err) < 0)
+    if (jf_get_array(body, "inverse_offers", true, &list, "inverse_offers", err) < 0)
         return -1;
     if ((n = json_array_size(list)) > 0) {
         ev->u.inverse_offers.ids = mk_xcalloc(n, sizeof(char *));
@@ -717,11 +543,11 @@ static int read_inverse_offers(const json_t *body, mesos_event *ev, mk_err *err)
     }
     json_array_foreach(list, i, offer)
     {
-        subpath(path, "inverse_offers", "inverse_offers", (long)i);
+        jf_subpath(path, "inverse_offers", "inverse_offers", (long)i);
         ev->u.inverse_offers.n++;
-        if (expect_object(offer, path, err) < 0 ||
-            get_id(offer, "id", true, &ev->u.inverse_offers.ids[i], path, err) < 0 ||
-            get_id(offer, "agent_id", false, &ev->u.inverse_offers.agent_ids[i], path, err) < 0)
+        if (jf_expect_object(offer, path, err) < 0 ||
+            jf_get_id(offer, "id", true, &ev->u.inverse_offers.ids[i], path, err) < 0 ||
+            jf_get_id(offer, "agent_id", false, &ev->u.inverse_offers.agent_ids[i], path, err) < 0)
             return -1;
     }
     return 0;
@@ -729,19 +555,19 @@ static int read_inverse_offers(const json_t *body, mesos_event *ev, mk_err *err)
 
 static int read_rescind(const json_t *body, mesos_event *ev, mk_err *err)
 {
-    return get_id(body, "offer_id", true, &ev->u.rescind.offer_id, "rescind", err);
+    return jf_get_id(body, "offer_id", true, &ev->u.rescind.offer_id, "rescind", err);
 }
 
 static int read_rescind_inverse_offer(const json_t *body, mesos_event *ev, mk_err *err)
 {
-    return get_id(body, "inverse_offer_id", true, &ev->u.rescind_inverse_offer.inverse_offer_id,
+    return jf_get_id(body, "inverse_offer_id", true, &ev->u.rescind_inverse_offer.inverse_offer_id,
                   "rescind_inverse_offer", err);
 }
 
 static int read_update(const json_t *body, mesos_event *ev, mk_err *err)
 {
     const json_t *status;
-    if (get_object(body, "status", true, &status, "update", err) < 0)
+    if (jf_get_object(body, "status", true, &status, "update", err) < 0)
         return -1;
     return read_task_status(status, &ev->u.update, "update.status", err);
 }
@@ -750,15 +576,15 @@ static int read_update(const json_t *body, mesos_event *ev, mk_err *err)
 static int read_operation_status(const json_t *body, mesos_event *ev, mk_err *err)
 {
     const json_t *status;
-    if (get_object(body, "status", true, &status, "update_operation_status", err) < 0)
+    if (jf_get_object(body, "status", true, &status, "update_operation_status", err) < 0)
         return -1;
     const char *where = "update_operation_status.status";
-    if (get_id(status, "operation_id", false, &ev->u.operation_status.operation_id, where, err) <
+    if (jf_get_id(status, "operation_id", false, &ev->u.operation_status.operation_id, where, err) <
             0 ||
-        get_string(status, "state", true, &ev->u.operation_status.state, where, err) < 0 ||
-        get_string(status, "message", false, &ev->u.operation_status.message, where, err) < 0 ||
-        get_id(status, "uuid", false, &ev->u.operation_status.uuid, where, err) < 0 ||
-        get_id(status, "agent_id", false, &ev->u.operation_status.agent_id, where, err) < 0)
+        jf_get_string(status, "state", true, &ev->u.operation_status.state, where, err) < 0 ||
+        jf_get_string(status, "message", false, &ev->u.operation_status.message, where, err) < 0 ||
+        jf_get_id(status, "uuid", false, &ev->u.operation_status.uuid, where, err) < 0 ||
+        jf_get_id(status, "agent_id", false, &ev->u.operation_status.agent_id, where, err) < 0)
         return -1;
     return 0;
 }
@@ -767,9 +593,9 @@ static int read_operation_status(const json_t *body, mesos_event *ev, mk_err *er
 static int read_message(const json_t *body, mesos_event *ev, mk_err *err)
 {
     const char *where = "message", *data;
-    if (get_id(body, "agent_id", true, &ev->u.message.agent_id, where, err) < 0 ||
-        get_id(body, "executor_id", true, &ev->u.message.executor_id, where, err) < 0 ||
-        get_text(body, "data", true, &data, where, err) < 0 || !data)
+    if (jf_get_id(body, "agent_id", true, &ev->u.message.agent_id, where, err) < 0 ||
+        jf_get_id(body, "executor_id", true, &ev->u.message.executor_id, where, err) < 0 ||
+        jf_get_text(body, "data", true, &data, where, err) < 0 || !data)
         return -1;
     size_t len = strlen(data);
     ev->u.message.data = mk_xmalloc(3 * len / 4 + 3); /* the room util.h asks for */
@@ -786,9 +612,9 @@ static int read_failure(const json_t *body, mesos_event *ev, mk_err *err)
     const char *where = "failure";
     long double status = 0;
     int got = 0;
-    if (get_id(body, "agent_id", false, &ev->u.failure.agent_id, where, err) < 0 ||
-        get_id(body, "executor_id", false, &ev->u.failure.executor_id, where, err) < 0 ||
-        (got = get_whole(body, "status", false, INT32_MIN, INT32_MAX, &status, where, err)) < 0)
+    if (jf_get_id(body, "agent_id", false, &ev->u.failure.agent_id, where, err) < 0 ||
+        jf_get_id(body, "executor_id", false, &ev->u.failure.executor_id, where, err) < 0 ||
+        (got = jf_get_whole(body, "status", false, INT32_MIN, INT32_MAX, &status, where, err)) < 0)
         return -1;
     ev->u.failure.has_status = got > 0;
     ev->u.failure.status = (int)status;
@@ -797,7 +623,7 @@ static int read_failure(const json_t *body, mesos_event *ev, mk_err *err)
 
 static int read_error(const json_t *body, mesos_event *ev, mk_err *err)
 {
-    return get_string(body, "message", true, &ev->u.error.message, "error", err);
+    return jf_get_string(body, "message", true, &ev->u.error.message, "error", err);
 }
 
 typedef struct {
@@ -894,12 +720,12 @@ int mesos_event_parse(const char *json, size_t len, mesos_event *out, mk_err *er
         return mk_err_set(err, "event is not JSON (line %d, column %d: %s)", jerr.line, jerr.column,
                           jerr.text);
     if (!json_is_object(doc))
-        return mk_err_set(err, "event is %s, not a JSON object", json_kind(doc));
-    const json_t *type = field(doc, "type");
+        return mk_err_set(err, "event is %s, not a JSON object", jf_kind(doc));
+    const json_t *type = jf_field(doc, "type");
     if (!type)
         return mk_err_set(err, "event has no type");
     if (!json_is_string(type))
-        return mk_err_set(err, "event type is %s, not a string", json_kind(type));
+        return mk_err_set(err, "event type is %s, not a string", jf_kind(type));
     const char *name = json_string_value(type);
     const event_kind *kind = NULL;
     for (size_t i = 0; i < MK_ARRAY_LEN(event_kinds) && !kind; i++)
@@ -913,10 +739,10 @@ int mesos_event_parse(const char *json, size_t len, mesos_event *out, mk_err *er
     out->type = kind->type;
     if (!kind->read)
         return 0;
-    const json_t *body = field(doc, kind->body_key);
+    const json_t *body = jf_field(doc, kind->body_key);
     int rc = !body ? mk_err_set(err, "%s is missing", kind->body_key)
              : !json_is_object(body)
-                 ? mk_err_set(err, "%s is %s, not an object", kind->body_key, json_kind(body))
+                 ? mk_err_set(err, "%s is %s, not an object", kind->body_key, jf_kind(body))
                  : kind->read(body, out, err);
     if (rc < 0) {
         mk_err_prefix(err, "%s event", name);
