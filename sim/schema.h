@@ -1,7 +1,7 @@
 /*
- * schema: the simulator's strict reading of a v1 scheduler Call, against a hand-written table of the
- * proto messages reachable from mesos.v1.scheduler.Call (include/mesos/v1/scheduler/scheduler.proto,
- * include/mesos/v1/mesos.proto).
+ * schema: the simulator's strict reading of a v1 scheduler Call, against a hand-written table of
+ * the proto messages reachable from mesos.v1.scheduler.Call
+ * (include/mesos/v1/scheduler/scheduler.proto, include/mesos/v1/mesos.proto).
  *
  * Where the real master silently drops something (an unknown key, a lowerCamel key, an unknown name
  * in an optional enum), the simulator rejects it, so a mistake fails a test instead of a production
@@ -17,8 +17,8 @@
 
 /* Structure: keys, types, enums, bytes, required fields. On failure returns -1 and sets err to the
  * text after "Failed to convert JSON into Call protobuf: " (e.g. "Missing required fields:
- * subscribe.framework_info.user", or "Unknown field 'frameworkInfo' in mesos.v1.scheduler.Call.Subscribe at
- * subscribe"). */
+ * subscribe.framework_info.user", or "Unknown field 'frameworkInfo' in
+ * mesos.v1.scheduler.Call.Subscribe at subscribe"). */
 int schema_check_call(const json_t *call, mk_err *err);
 
 /* Stateless semantic rules of src/master/validation.cpp (scheduler::call::validate): type present,

@@ -2,9 +2,9 @@
  * config: every environment variable the scheduler reads, parsed once into a typed struct.
  *
  * One table in config.c (name, type, default, limits, documentation, secret flag) drives parsing,
- * `mesos-kafka --help`, `mesos-kafka config` and the generated env.example, so the four never drift.
- * Parsing reports every problem at once, one line per variable naming it and the reason; the rest of
- * the program only ever sees a validated `config`.
+ * `mesos-kafka --help`, `mesos-kafka config` and the generated env.example, so the four never
+ * drift. Parsing reports every problem at once, one line per variable naming it and the reason; the
+ * rest of the program only ever sees a validated `config`.
  */
 #ifndef MK_CONFIG_H
 #define MK_CONFIG_H
@@ -30,11 +30,11 @@ typedef struct {
 
 typedef struct config {
     /* Framework identity, as shown in the Mesos UI. */
-    char *framework_user;     /* FRAMEWORK_USER */
-    char *framework_name;     /* FRAMEWORK_NAME */
-    char *framework_role;     /* FRAMEWORK_ROLE */
-    char *framework_hostname; /* FRAMEWORK_HOSTNAME (default: this host's name) */
-    int framework_port;       /* FRAMEWORK_PORT: the HTTP API */
+    char *framework_user;      /* FRAMEWORK_USER */
+    char *framework_name;      /* FRAMEWORK_NAME */
+    char *framework_role;      /* FRAMEWORK_ROLE */
+    char *framework_hostname;  /* FRAMEWORK_HOSTNAME (default: this host's name) */
+    int framework_port;        /* FRAMEWORK_PORT: the HTTP API */
     char *framework_webui_url; /* FRAMEWORK_WEBUI_URL (default http://<hostname>:<port>/) */
     double failover_timeout_s; /* FRAMEWORK_FAILOVER_TIMEOUT */
     char *statefile_dir;       /* FRAMEWORK_STATEFILE_PATH (a directory) */
@@ -43,15 +43,15 @@ typedef struct config {
     /* Mesos master connection. */
     config_endpoint *masters; /* MESOS_MASTER: host:port[,host:port...] */
     int n_masters;
-    bool mesos_ssl;           /* MESOS_SSL */
-    bool mesos_ssl_verify;    /* MESOS_SSL_VERIFY */
-    char *mesos_ca_cert;      /* MESOS_CA_CERT (NULL = system CAs) */
-    char *mesos_principal;    /* MESOS_PRINCIPAL (default: MESOS_USERNAME) */
-    char *mesos_username;     /* MESOS_USERNAME (NULL = no HTTP auth) */
-    char *mesos_password;     /* MESOS_PASSWORD: secret */
-    double mesos_reconnect_max_s;  /* MESOS_RECONNECT_MAX_DELAY */
-    int mesos_heartbeat_misses;    /* MESOS_HEARTBEAT_MISSES */
-    double offer_refuse_s;         /* OFFER_REFUSE_SECONDS: filter on declined offers */
+    bool mesos_ssl;               /* MESOS_SSL */
+    bool mesos_ssl_verify;        /* MESOS_SSL_VERIFY */
+    char *mesos_ca_cert;          /* MESOS_CA_CERT (NULL = system CAs) */
+    char *mesos_principal;        /* MESOS_PRINCIPAL (default: MESOS_USERNAME) */
+    char *mesos_username;         /* MESOS_USERNAME (NULL = no HTTP auth) */
+    char *mesos_password;         /* MESOS_PASSWORD: secret */
+    double mesos_reconnect_max_s; /* MESOS_RECONNECT_MAX_DELAY */
+    int mesos_heartbeat_misses;   /* MESOS_HEARTBEAT_MISSES */
+    double offer_refuse_s;        /* OFFER_REFUSE_SECONDS: filter on declined offers */
 
     log_level loglevel; /* LOGLEVEL */
 
@@ -64,15 +64,16 @@ typedef struct config {
     int kafka_count;     /* KAFKA_COUNT */
     double res_cpus;     /* RES_CPU: the default of ZOOKEEPER_CPU and KAFKA_CPU */
     double res_mem_mb;   /* RES_MEM: the default of ZOOKEEPER_MEM and KAFKA_MEM */
-    config_resources zookeeper_res; /* ZOOKEEPER_CPU/_MEM/_DISK/_HEAP (fall back to RES_CPU/RES_MEM) */
-    config_resources kafka_res;     /* KAFKA_CPU/_MEM/_DISK/_HEAP (fall back to RES_CPU/RES_MEM) */
-    char *image_zookeeper; /* IMAGE_ZOOKEEPER */
-    char *image_kafka;     /* IMAGE_KAFKA */
+    config_resources
+        zookeeper_res;          /* ZOOKEEPER_CPU/_MEM/_DISK/_HEAP (fall back to RES_CPU/RES_MEM) */
+    config_resources kafka_res; /* KAFKA_CPU/_MEM/_DISK/_HEAP (fall back to RES_CPU/RES_MEM) */
+    char *image_zookeeper;      /* IMAGE_ZOOKEEPER */
+    char *image_kafka;          /* IMAGE_KAFKA */
 
     /* Networking and storage. */
-    network_mode network;        /* NETWORK_MODE: HOST | BRIDGE | USER */
-    char *network_name;          /* NETWORK_NAME: the named network for USER (e.g. weave) */
-    char *domain;                /* DOMAIN: DNS domain of the USER network (e.g. weave.local) */
+    network_mode network;          /* NETWORK_MODE: HOST | BRIDGE | USER */
+    char *network_name;            /* NETWORK_NAME: the named network for USER (e.g. weave) */
+    char *domain;                  /* DOMAIN: DNS domain of the USER network (e.g. weave.local) */
     char *zookeeper_custom_domain; /* ZOOKEEPER_CUSTOM_DOMAIN */
     char *kafka_custom_domain;     /* KAFKA_CUSTOM_DOMAIN */
     char *volume_driver;           /* VOLUME_DRIVER (e.g. local, rexray) */

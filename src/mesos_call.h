@@ -18,11 +18,12 @@
  * `id` when framework_id is non-NULL. */
 json_t *mesos_framework_info(const config *cfg, const char *framework_id);
 
-/* SUBSCRIBE; with a framework_id both `framework_id` and `framework_info.id` are set (Mesos requires
- * them equal). */
+/* SUBSCRIBE; with a framework_id both `framework_id` and `framework_info.id` are set (Mesos
+ * requires them equal). */
 json_t *mesos_call_subscribe(const config *cfg, const char *framework_id);
 json_t *mesos_call_teardown(const char *framework_id);
-/* ACCEPT: steals `operations` (a JSON array of Offer.Operation). refuse_seconds < 0 omits filters. */
+/* ACCEPT: steals `operations` (a JSON array of Offer.Operation). refuse_seconds < 0 omits filters.
+ */
 json_t *mesos_call_accept(const char *framework_id, const char *const *offer_ids, size_t n_offers,
                           json_t *operations, double refuse_seconds);
 json_t *mesos_call_decline(const char *framework_id, const char *const *offer_ids, size_t n_offers,

@@ -1,18 +1,18 @@
 /*
  * mesos_client: the connection to the Mesos master's v1 scheduler API, driven from the core thread.
  *
- * All I/O runs through one libcurl multi handle polled by mesos_client_run() on the thread that owns
- * the scheduler state; nothing here blocks and nothing here starts threads. Other threads may call
- * only mesos_client_wakeup().
+ * All I/O runs through one libcurl multi handle polled by mesos_client_run() on the thread that
+ * owns the scheduler state; nothing here blocks and nothing here starts threads. Other threads may
+ * call only mesos_client_wakeup().
  *
  * The client owns the subscription: it SUBSCRIBEs (with the stored framework id, if any), reads the
- * RecordIO event stream, keeps the Mesos-Stream-Id, follows 307 redirects to the leader (keeping the
- * scheme), tries each master of MESOS_MASTER in turn, waits and retries on 503 or an unreachable
- * master, and treats a closed stream, a malformed stream, or no event for `heartbeat_misses`
- * heartbeat intervals as a lost connection: it reports the disconnection, then re-subscribes with
- * exponential backoff and jitter (0.5 s doubling up to MESOS_RECONNECT_MAX_DELAY).
- * 401/403 on SUBSCRIBE and a certificate that does not verify are fatal: the handler is told why,
- * and the client stops.
+ * RecordIO event stream, keeps the Mesos-Stream-Id, follows 307 redirects to the leader (keeping
+ * the scheme), tries each master of MESOS_MASTER in turn, waits and retries on 503 or an
+ * unreachable master, and treats a closed stream, a malformed stream, or no event for
+ * `heartbeat_misses` heartbeat intervals as a lost connection: it reports the disconnection, then
+ * re-subscribes with exponential backoff and jitter (0.5 s doubling up to
+ * MESOS_RECONNECT_MAX_DELAY). 401/403 on SUBSCRIBE and a certificate that does not verify are
+ * fatal: the handler is told why, and the client stops.
  *
  * Calls (mesos_client_send) go out with the current stream id on a pooled keep-alive connection
  * (not the stream's), one at a time and in the order they were made; a call made while not

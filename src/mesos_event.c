@@ -187,7 +187,8 @@ static int read_reservation(const json_t *res, mesos_resource *out, const char *
         char path[JF_PATH_LEN];
         const json_t *top = json_array_get(stack, depth - 1);
         jf_subpath(path, where, "reservations", (long)depth - 1);
-        if (jf_expect_object(top, path, err) < 0 || jf_get_text(top, "role", true, &role, path, err) < 0)
+        if (jf_expect_object(top, path, err) < 0 ||
+            jf_get_text(top, "role", true, &role, path, err) < 0)
             return -1;
     } else if (legacy_role && strcmp(legacy_role, "*") != 0) {
         role = legacy_role;
@@ -219,7 +220,7 @@ static int read_resource(const json_t *res, mesos_resource *out, const char *whe
         out->type = RESOURCE_SCALAR;
         if (jf_get_object(res, "scalar", true, &value, where, err) < 0 ||
             jf_get_number(value, "value", true, &out->scalar, jf_subpath(path, where, "scalar", -1),
-                       err) < 0)
+                          err) < 0)
             return -1;
         if (out->scalar < 0)
             return mk_err_set(err, "%s.value is negative", path);
@@ -369,7 +370,7 @@ static int read_offer(const json_t *o, mesos_offer *out, const char *where, mk_e
         jf_get_array(o, "attributes", false, &attributes, where, err) < 0)
         return -1;
     if (alloc && jf_get_string(alloc, "role", false, &out->allocation_role,
-                            jf_subpath(path, where, "allocation_info", -1), err) < 0)
+                               jf_subpath(path, where, "allocation_info", -1), err) < 0)
         return -1;
     /* Each element is counted before it is filled, so a failure half-way is cleared too. */
     if (json_array_size(resources) > 0)
@@ -386,8 +387,8 @@ static int read_offer(const json_t *o, mesos_offer *out, const char *where, mk_e
     json_array_foreach(attributes, i, item)
     {
         out->n_attributes++;
-        if (read_attribute(item, &out->attributes[i], jf_subpath(path, where, "attributes", (long)i),
-                           err) < 0)
+        if (read_attribute(item, &out->attributes[i],
+                           jf_subpath(path, where, "attributes", (long)i), err) < 0)
             return -1;
     }
     return 0;
@@ -470,11 +471,12 @@ static int read_task_status(const json_t *st, mesos_task_status *s, const char *
         s->state = TASK_STATE_UNKNOWN_ENUM;
     if (got_healthy)
         s->healthy = healthy;
-    if (cs && read_container_status(cs, s, jf_subpath(path, where, "container_status", -1), err) < 0)
+    if (cs &&
+        read_container_status(cs, s, jf_subpath(path, where, "container_status", -1), err) < 0)
         return -1;
-    if (unreachable &&
-        jf_get_whole(unreachable, "nanoseconds", true, -9223372036854775808.0L, 9223372036854775807.0L,
-                  &ns, jf_subpath(path, where, "unreachable_time", -1), err) < 0)
+    if (unreachable && jf_get_whole(unreachable, "nanoseconds", true, -9223372036854775808.0L,
+                                    9223372036854775807.0L, &ns,
+                                    jf_subpath(path, where, "unreachable_time", -1), err) < 0)
         return -1;
     if (unreachable)
         s->unreachable_time_ns = (int64_t)ns;
@@ -500,13 +502,14 @@ static int read_subscribed(const json_t *body, mesos_event *ev, mk_err *err)
     where = "subscribed.master_info";
     const json_t *address;
     if (jf_get_string(master, "id", false, &ev->u.subscribed.master_id, where, err) < 0 ||
-        jf_get_string(master, "hostname", false, &ev->u.subscribed.master_hostname, where, err) < 0 ||
+        jf_get_string(master, "hostname", false, &ev->u.subscribed.master_hostname, where, err) <
+            0 ||
         jf_get_object(master, "address", false, &address, where, err) < 0)
         return -1;
     /* hostname is optional in MasterInfo; address.hostname is the newer place for it. */
     if (!ev->u.subscribed.master_hostname && address &&
         jf_get_string(address, "hostname", false, &ev->u.subscribed.master_hostname,
-                   "subscribed.master_info.address", err) < 0)
+                      "subscribed.master_info.address", err) < 0)
         return -1;
     return 0;
 }
@@ -523,8 +526,8 @@ static int read_offers(const json_t *body, mesos_event *ev, mk_err *err)
     json_array_foreach(list, i, offer)
     {
         ev->u.offers.n_offers++;
-        if (read_offer(offer, &ev->u.offers.offers[i], jf_subpath(path, "offers", "offers", (long)i),
-                       err) < 0)
+        if (read_offer(offer, &ev->u.offers.offers[i],
+                       jf_subpath(path, "offers", "offers", (long)i), err) < 0)
             return -1;
     }
     return 0;
@@ -561,7 +564,7 @@ static int read_rescind(const json_t *body, mesos_event *ev, mk_err *err)
 static int read_rescind_inverse_offer(const json_t *body, mesos_event *ev, mk_err *err)
 {
     return jf_get_id(body, "inverse_offer_id", true, &ev->u.rescind_inverse_offer.inverse_offer_id,
-                  "rescind_inverse_offer", err);
+                     "rescind_inverse_offer", err);
 }
 
 static int read_update(const json_t *body, mesos_event *ev, mk_err *err)

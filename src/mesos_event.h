@@ -1,11 +1,12 @@
 /*
- * mesos_event: parses one v1 scheduler Event (the JSON of one RecordIO record) into plain C structs.
+ * mesos_event: parses one v1 scheduler Event (the JSON of one RecordIO record) into plain C
+ * structs.
  *
  * Field names and enum spellings are those of include/mesos/v1/scheduler/scheduler.proto and
- * include/mesos/v1/mesos.proto. Unknown fields are ignored (newer masters add fields); an event that
- * is not valid JSON, has no or an unknown `type`, or lacks a field the type requires is an error:
- * the caller logs it and skips the event. The parsed event owns all its memory (no jansson objects
- * survive parsing, so a 10,000-offer event costs only what its C structs need).
+ * include/mesos/v1/mesos.proto. Unknown fields are ignored (newer masters add fields); an event
+ * that is not valid JSON, has no or an unknown `type`, or lacks a field the type requires is an
+ * error: the caller logs it and skips the event. The parsed event owns all its memory (no jansson
+ * objects survive parsing, so a 10,000-offer event costs only what its C structs need).
  */
 #ifndef MK_MESOS_EVENT_H
 #define MK_MESOS_EVENT_H
@@ -103,7 +104,7 @@ typedef struct {
     char *agent_id;   /* NULL if absent */
     char *executor_id;
     double timestamp;
-    char *uuid; /* base64 text as received; NULL = master-generated, must not be acknowledged */
+    char *uuid;  /* base64 text as received; NULL = master-generated, must not be acknowledged */
     int healthy; /* -1 absent, 0 false, 1 true */
     char **ip_addresses; /* container_status.network_infos[].ip_addresses[].ip_address */
     size_t n_ip_addresses;

@@ -31,7 +31,8 @@ void recordio_reader_reset(recordio_reader *r);
  * stream is malformed (err says why; every later feed fails too until reset). */
 int recordio_feed(recordio_reader *r, const char *data, size_t len, mk_err *err);
 
-/* Bytes held for an incomplete record (0 between records): a stream that ends with this > 0 was cut. */
+/* Bytes held for an incomplete record (0 between records): a stream that ends with this > 0 was
+ * cut. */
 size_t recordio_pending(const recordio_reader *r);
 
 /* Frames one record: returns a malloc'd "<len>\n<data>" and its size in *out_len. */
