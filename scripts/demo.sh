@@ -42,9 +42,12 @@ openssl x509 -req -in "$pki/master.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" -
 mesos_secret="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 api_secret="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
+# The agents run ZooKeeper and Kafka from the servers `make deps` installed.
+MK_SERVERS_ENV="${MK_SERVERS_ENV:-${MK_CACHE_DIR:-$HOME/.cache/mesos-kafka}/servers.env}" \
 build/mesos-sim --port "$mesos_port" --bind 127.0.0.1 --hostname 127.0.0.1 --agents 3 \
     --tls-cert "$pki/master.pem" --tls-key "$pki/master.key" --credentials "kafka:$mesos_secret" \
     --control-port "$control_port" --call-log "$demo_dir/mesos-calls.jsonl" \
+    --work-dir "$demo_dir/agents" --image-map sim/images.map \
     >"$demo_dir/mesos-sim.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 1 100); do

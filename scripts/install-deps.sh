@@ -31,4 +31,15 @@ if ! python3 -c 'import pytest' 2>/dev/null; then
     echo "install-deps: installing pytest for $(command -v python3)"
     python3 -m pip install --quiet pytest
 fi
+# mesos-sim's agents are agent1..agentN on 127.0.1.1..N (sim/README.md). Clients outside the
+# simulated tasks (kcat, the scheduler's ZooKeeper client) resolve those names through /etc/hosts.
+hosts_begin="# mesos-sim agents (mesos-kafka scripts/install-deps.sh)"
+if ! grep -qF "$hosts_begin" /etc/hosts; then
+    echo "install-deps: adding the simulator's agent names (agent1..agent32) to /etc/hosts"
+    {
+        echo "$hosts_begin"
+        for n in $(seq 1 32); do echo "127.0.1.$n agent$n"; done
+        echo "# end of mesos-sim agents"
+    } | as_root tee -a /etc/hosts >/dev/null
+fi
 echo "install-deps: done"

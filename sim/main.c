@@ -39,12 +39,15 @@ static struct {
     int n_creds;
     FILE *call_log;
     pthread_mutex_t log_mu;
-} S = {.bind = "127.0.0.1", .port = 5050, .hostname = "127.0.0.1",
+} S = {.bind = "127.0.0.1",
+       .port = 5050,
+       .hostname = "127.0.0.1",
        .log_mu = PTHREAD_MUTEX_INITIALIZER};
 
 static volatile sig_atomic_t stopping;
 
-/* ---- call log --------------------------------------------------------------------------------- */
+/* ---- call log ---------------------------------------------------------------------------------
+ */
 
 static void log_call(int status, const json_t *call, const char *raw, const char *error)
 {
@@ -52,9 +55,9 @@ static void log_call(int status, const json_t *call, const char *raw, const char
         return;
     json_t *line = json_pack("{s:f, s:i}", "time", mk_now_wall(), "status", status);
     const char *type = call ? json_string_value(json_object_get(call, "type")) : NULL;
-    const char *fid = call ? json_string_value(json_object_get(json_object_get(call, "framework_id"),
-                                                               "value"))
-                           : NULL;
+    const char *fid =
+        call ? json_string_value(json_object_get(json_object_get(call, "framework_id"), "value"))
+             : NULL;
     json_object_set_new(line, "type", type ? json_string(type) : json_null());
     json_object_set_new(line, "framework_id", fid ? json_string(fid) : json_null());
     json_object_set_new(line, "error", error ? json_string(error) : json_null());
@@ -71,7 +74,8 @@ static void log_call(int status, const json_t *call, const char *raw, const char
     free(text);
 }
 
-/* ---- responses -------------------------------------------------------------------------------- */
+/* ---- responses --------------------------------------------------------------------------------
+ */
 
 static enum MHD_Result respond_text(struct MHD_Connection *c, unsigned status, const char *text,
                                     const char *header, const char *value)
@@ -100,7 +104,8 @@ static void stream_done(void *cls)
     stream_release(cls);
 }
 
-/* ---- the scheduler endpoint ------------------------------------------------------------------- */
+/* ---- the scheduler endpoint -------------------------------------------------------------------
+ */
 
 typedef struct {
     char *body;
@@ -158,7 +163,8 @@ static enum MHD_Result scheduler_call(struct MHD_Connection *c, const char *meth
         return respond_text(c, 307, "", "Location", location);
     }
     if (mode == MODE_NO_LEADER || mode == MODE_RECOVERING) {
-        const char *why = mode == MODE_NO_LEADER ? "No leader elected" : "Master has not finished recovery";
+        const char *why =
+            mode == MODE_NO_LEADER ? "No leader elected" : "Master has not finished recovery";
         log_call(503, NULL, req->body, why);
         return respond_text(c, 503, why, NULL, NULL);
     }
@@ -172,9 +178,10 @@ static enum MHD_Result scheduler_call(struct MHD_Connection *c, const char *meth
         return respond_text(c, 400, "Expecting 'Content-Type' to be present", NULL, NULL);
     }
     if (strcmp(ctype, "application/json") != 0) {
-        const char *why = strcmp(ctype, "application/x-protobuf") == 0
-                              ? "mesos-sim speaks only application/json"
-                              : "Expecting 'Content-Type' of application/json or application/x-protobuf";
+        const char *why =
+            strcmp(ctype, "application/x-protobuf") == 0
+                ? "mesos-sim speaks only application/json"
+                : "Expecting 'Content-Type' of application/json or application/x-protobuf";
         log_call(415, NULL, req->body, why);
         return respond_text(c, 415, why, NULL, NULL);
     }
@@ -226,8 +233,8 @@ static enum MHD_Result scheduler_call(struct MHD_Connection *c, const char *meth
     int status = master_handle_call(call, principal, stream_id, &s, &new_stream_id, &answer);
     log_call(status, call, NULL, answer);
     if (s) {
-        struct MHD_Response *r =
-            MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, stream_reader, s, stream_done);
+        struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384,
+                                                                   stream_reader, s, stream_done);
         MHD_add_response_header(r, "Content-Type", "application/json");
         MHD_add_response_header(r, "Mesos-Stream-Id", new_stream_id);
         enum MHD_Result ret = MHD_queue_response(c, 200, r);
@@ -302,7 +309,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
-/* ---- fault control ---------------------------------------------------------------------------- */
+/* ---- fault control ----------------------------------------------------------------------------
+ */
 
 static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status, json_t *doc)
 {
@@ -348,9 +356,10 @@ static enum MHD_Result on_control(void *cls, struct MHD_Connection *c, const cha
         else if (value && strcmp(value, "recovering") == 0)
             master_set_mode(MODE_RECOVERING, NULL);
         else
-            return respond_json(c, 400, json_pack("{s:s}", "error",
-                                                  "value must be leader, redirect (with leader), "
-                                                  "no-leader or recovering"));
+            return respond_json(c, 400,
+                                json_pack("{s:s}", "error",
+                                          "value must be leader, redirect (with leader), "
+                                          "no-leader or recovering"));
         return respond_json(c, 200, json_pack("{s:s}", "mode", value));
     }
     if (strcmp(url, "/control/drop-stream") == 0)
@@ -366,8 +375,36 @@ static enum MHD_Result on_control(void *cls, struct MHD_Connection *c, const cha
     if (strcmp(url, "/control/error") == 0) {
         const char *message = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "message");
         if (!fw || !message || master_send_error(fw, message) < 0)
-            return respond_json(c, 404, json_pack("{s:s}", "error", "no connected framework with that id"));
+            return respond_json(c, 404,
+                                json_pack("{s:s}", "error", "no connected framework with that id"));
         return respond_json(c, 200, json_pack("{s:b}", "sent", 1));
+    }
+    const char *agent = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "agent");
+    if (strcmp(url, "/control/agent/lose") == 0 || strcmp(url, "/control/agent/return") == 0) {
+        bool lose = strcmp(url, "/control/agent/lose") == 0;
+        if (!agent || (lose ? master_lose_agent(agent) : master_return_agent(agent)) < 0)
+            return respond_json(
+                c, 404,
+                json_pack("{s:s}", "error",
+                          lose ? "no such agent, or already lost" : "no such agent, or not lost"));
+        return respond_json(
+            c, 200, json_pack("{s:s, s:s}", "agent", agent, "state", lose ? "lost" : "back"));
+    }
+    if (strcmp(url, "/control/task/signal") == 0) {
+        const char *task = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "task");
+        const char *sig = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "signal");
+        int signo = !sig || strcmp(sig, "KILL") == 0 ? SIGKILL
+                    : strcmp(sig, "TERM") == 0       ? SIGTERM
+                    : strcmp(sig, "STOP") == 0       ? SIGSTOP
+                    : strcmp(sig, "CONT") == 0       ? SIGCONT
+                                                     : 0;
+        if (!signo)
+            return respond_json(
+                c, 400, json_pack("{s:s}", "error", "signal must be KILL, TERM, STOP or CONT"));
+        if (!task || master_signal_task(task, signo) < 0)
+            return respond_json(c, 404,
+                                json_pack("{s:s}", "error", "no running task with that id"));
+        return respond_json(c, 200, json_pack("{s:s, s:i}", "task", task, "signal", signo));
     }
     if (strcmp(url, "/control/remove-framework") == 0) {
         if (!fw || master_remove_framework(fw) < 0)
@@ -377,7 +414,8 @@ static enum MHD_Result on_control(void *cls, struct MHD_Connection *c, const cha
     return respond_json(c, 404, json_pack("{s:s}", "error", "unknown control endpoint"));
 }
 
-/* ---- start-up --------------------------------------------------------------------------------- */
+/* ---- start-up ---------------------------------------------------------------------------------
+ */
 
 static char *read_file(const char *path)
 {
@@ -407,9 +445,11 @@ static void usage(FILE *out)
           "                 [--credentials PRINCIPAL:SECRET]... [--agents N] [--agent-cpus N]\n"
           "                 [--agent-mem MB] [--agent-disk MB] [--agent-ports A-B]\n"
           "                 [--agent-attributes k:v;k:v] [--heartbeat-interval S]\n"
-          "                 [--allocation-interval S] [--offer-timeout S] [--failover-timeout-cap S]\n"
+          "                 [--allocation-interval S] [--offer-timeout S] [--failover-timeout-cap "
+          "S]\n"
           "                 [--mode leader|redirect|no-leader] [--leader HOST:PORT]\n"
           "                 [--control-port N] [--call-log FILE]\n"
+          "                 [--work-dir DIR] [--image-map FILE] [--update-retry-interval S]\n"
           "See sim/README.md.\n",
           out);
 }
@@ -453,31 +493,94 @@ static struct MHD_Daemon *start_daemon(int port, bool tls, MHD_AccessHandlerCall
 
 int main(int argc, char **argv)
 {
-    master_options opt = {.hostname = "127.0.0.1", .port = 5050, .agents = 3, .agent_cpus = 4,
-                          .agent_mem = 8192, .agent_disk = 100000, .agent_port_begin = 31000,
-                          .agent_port_end = 32000, .heartbeat_s = 15.0, .allocation_s = 1.0};
+    master_options opt = {.hostname = "127.0.0.1",
+                          .port = 5050,
+                          .agents = 3,
+                          .agent_cpus = 4,
+                          .agent_mem = 8192,
+                          .agent_disk = 100000,
+                          .agent_port_begin = 31000,
+                          .agent_port_end = 32000,
+                          .heartbeat_s = 15.0,
+                          .allocation_s = 1.0};
     const char *mode = "leader", *leader = NULL, *call_log = NULL;
-    enum { O_PORT = 1, O_BIND, O_HOST, O_CERT, O_KEY, O_CRED, O_AGENTS, O_CPUS, O_MEM, O_DISK,
-           O_PORTS, O_ATTRS, O_HB, O_ALLOC, O_OFFER_TO, O_FO_CAP, O_MODE, O_LEADER, O_CONTROL,
-           O_CALLLOG, O_HELP };
-    static const struct option longopts[] = {
-        {"port", 1, 0, O_PORT}, {"bind", 1, 0, O_BIND}, {"hostname", 1, 0, O_HOST},
-        {"tls-cert", 1, 0, O_CERT}, {"tls-key", 1, 0, O_KEY}, {"credentials", 1, 0, O_CRED},
-        {"agents", 1, 0, O_AGENTS}, {"agent-cpus", 1, 0, O_CPUS}, {"agent-mem", 1, 0, O_MEM},
-        {"agent-disk", 1, 0, O_DISK}, {"agent-ports", 1, 0, O_PORTS},
-        {"agent-attributes", 1, 0, O_ATTRS}, {"heartbeat-interval", 1, 0, O_HB},
-        {"allocation-interval", 1, 0, O_ALLOC}, {"offer-timeout", 1, 0, O_OFFER_TO},
-        {"failover-timeout-cap", 1, 0, O_FO_CAP}, {"mode", 1, 0, O_MODE}, {"leader", 1, 0, O_LEADER},
-        {"control-port", 1, 0, O_CONTROL}, {"call-log", 1, 0, O_CALLLOG}, {"help", 0, 0, O_HELP},
-        {0, 0, 0, 0}};
+    enum {
+        O_PORT = 1,
+        O_BIND,
+        O_HOST,
+        O_CERT,
+        O_KEY,
+        O_CRED,
+        O_AGENTS,
+        O_CPUS,
+        O_MEM,
+        O_DISK,
+        O_PORTS,
+        O_ATTRS,
+        O_HB,
+        O_ALLOC,
+        O_OFFER_TO,
+        O_FO_CAP,
+        O_MODE,
+        O_LEADER,
+        O_CONTROL,
+        O_CALLLOG,
+        O_WORKDIR,
+        O_IMAGEMAP,
+        O_RETRY,
+        O_HELP
+    };
+    static const struct option longopts[] = {{"port", 1, 0, O_PORT},
+                                             {"bind", 1, 0, O_BIND},
+                                             {"hostname", 1, 0, O_HOST},
+                                             {"tls-cert", 1, 0, O_CERT},
+                                             {"tls-key", 1, 0, O_KEY},
+                                             {"credentials", 1, 0, O_CRED},
+                                             {"agents", 1, 0, O_AGENTS},
+                                             {"agent-cpus", 1, 0, O_CPUS},
+                                             {"agent-mem", 1, 0, O_MEM},
+                                             {"agent-disk", 1, 0, O_DISK},
+                                             {"agent-ports", 1, 0, O_PORTS},
+                                             {"agent-attributes", 1, 0, O_ATTRS},
+                                             {"heartbeat-interval", 1, 0, O_HB},
+                                             {"allocation-interval", 1, 0, O_ALLOC},
+                                             {"offer-timeout", 1, 0, O_OFFER_TO},
+                                             {"failover-timeout-cap", 1, 0, O_FO_CAP},
+                                             {"mode", 1, 0, O_MODE},
+                                             {"leader", 1, 0, O_LEADER},
+                                             {"control-port", 1, 0, O_CONTROL},
+                                             {"call-log", 1, 0, O_CALLLOG},
+                                             {"help", 0, 0, O_HELP},
+                                             {"work-dir", 1, 0, O_WORKDIR},
+                                             {"image-map", 1, 0, O_IMAGEMAP},
+                                             {"update-retry-interval", 1, 0, O_RETRY},
+                                             {0, 0, 0, 0}};
     int o;
     while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (o) {
-        case O_PORT: S.port = (int)number_arg("--port", optarg); break;
-        case O_BIND: S.bind = optarg; break;
-        case O_HOST: S.hostname = optarg; break;
-        case O_CERT: S.tls_cert = read_file(optarg); if (!S.tls_cert) { perror(optarg); return 2; } break;
-        case O_KEY: S.tls_key = read_file(optarg); if (!S.tls_key) { perror(optarg); return 2; } break;
+        case O_PORT:
+            S.port = (int)number_arg("--port", optarg);
+            break;
+        case O_BIND:
+            S.bind = optarg;
+            break;
+        case O_HOST:
+            S.hostname = optarg;
+            break;
+        case O_CERT:
+            S.tls_cert = read_file(optarg);
+            if (!S.tls_cert) {
+                perror(optarg);
+                return 2;
+            }
+            break;
+        case O_KEY:
+            S.tls_key = read_file(optarg);
+            if (!S.tls_key) {
+                perror(optarg);
+                return 2;
+            }
+            break;
         case O_CRED: {
             char *colon = strchr(optarg, ':');
             if (!colon || S.n_creds == MAX_CREDS) {
@@ -489,10 +592,18 @@ int main(int argc, char **argv)
             S.cred_pass[S.n_creds++] = colon + 1;
             break;
         }
-        case O_AGENTS: opt.agents = (int)number_arg("--agents", optarg); break;
-        case O_CPUS: opt.agent_cpus = number_arg("--agent-cpus", optarg); break;
-        case O_MEM: opt.agent_mem = number_arg("--agent-mem", optarg); break;
-        case O_DISK: opt.agent_disk = number_arg("--agent-disk", optarg); break;
+        case O_AGENTS:
+            opt.agents = (int)number_arg("--agents", optarg);
+            break;
+        case O_CPUS:
+            opt.agent_cpus = number_arg("--agent-cpus", optarg);
+            break;
+        case O_MEM:
+            opt.agent_mem = number_arg("--agent-mem", optarg);
+            break;
+        case O_DISK:
+            opt.agent_disk = number_arg("--agent-disk", optarg);
+            break;
         case O_PORTS:
             if (sscanf(optarg, "%lu-%lu", &opt.agent_port_begin, &opt.agent_port_end) != 2 ||
                 opt.agent_port_begin > opt.agent_port_end || opt.agent_port_end > 65535) {
@@ -500,17 +611,48 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
-        case O_ATTRS: opt.agent_attributes = optarg; break;
-        case O_HB: opt.heartbeat_s = number_arg("--heartbeat-interval", optarg); break;
-        case O_ALLOC: opt.allocation_s = number_arg("--allocation-interval", optarg); break;
-        case O_OFFER_TO: opt.offer_timeout_s = number_arg("--offer-timeout", optarg); break;
-        case O_FO_CAP: opt.failover_cap_s = number_arg("--failover-timeout-cap", optarg); break;
-        case O_MODE: mode = optarg; break;
-        case O_LEADER: leader = optarg; break;
-        case O_CONTROL: S.control_port = (int)number_arg("--control-port", optarg); break;
-        case O_CALLLOG: call_log = optarg; break;
-        case O_HELP: usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case O_ATTRS:
+            opt.agent_attributes = optarg;
+            break;
+        case O_HB:
+            opt.heartbeat_s = number_arg("--heartbeat-interval", optarg);
+            break;
+        case O_ALLOC:
+            opt.allocation_s = number_arg("--allocation-interval", optarg);
+            break;
+        case O_OFFER_TO:
+            opt.offer_timeout_s = number_arg("--offer-timeout", optarg);
+            break;
+        case O_FO_CAP:
+            opt.failover_cap_s = number_arg("--failover-timeout-cap", optarg);
+            break;
+        case O_MODE:
+            mode = optarg;
+            break;
+        case O_LEADER:
+            leader = optarg;
+            break;
+        case O_CONTROL:
+            S.control_port = (int)number_arg("--control-port", optarg);
+            break;
+        case O_CALLLOG:
+            call_log = optarg;
+            break;
+        case O_WORKDIR:
+            opt.work_dir = optarg;
+            break;
+        case O_IMAGEMAP:
+            opt.image_map = optarg;
+            break;
+        case O_RETRY:
+            opt.update_retry_s = number_arg("--update-retry-interval", optarg);
+            break;
+        case O_HELP:
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (!S.tls_cert != !S.tls_key) {
@@ -526,9 +668,16 @@ int main(int argc, char **argv)
     opt.auth = S.n_creds > 0;
     if (opt.heartbeat_s <= 0)
         opt.heartbeat_s = 15.0;
-    if (master_init(&opt) < 0) {
-        fprintf(stderr, "mesos-sim: cannot start the master thread\n");
+    char tmp_dir[] = "/tmp/mesos-sim.XXXXXX";
+    if (!opt.work_dir && !(opt.work_dir = mkdtemp(tmp_dir))) {
+        perror("mesos-sim: mkdtemp");
         return 1;
+    }
+    mk_err err = {{0}};
+    if (master_init(&opt, &err) < 0) {
+        fprintf(stderr, "mesos-sim: %s\n", err.msg);
+        master_free();
+        return 2;
     }
     if (strcmp(mode, "redirect") == 0) {
         if (!leader) {
@@ -548,7 +697,8 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 
-    struct MHD_Daemon *api = start_daemon(S.port, S.tls_cert != NULL, on_request, S.tls_key, S.tls_cert);
+    struct MHD_Daemon *api =
+        start_daemon(S.port, S.tls_cert != NULL, on_request, S.tls_key, S.tls_cert);
     struct MHD_Daemon *control = NULL;
     if (api && S.control_port)
         control = start_daemon(S.control_port, false, on_control, NULL, NULL);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent.h"
 #include "log.h"
 #include "recordio.h"
 #include "util.h"
@@ -39,7 +40,8 @@ static struct timespec deadline_in_ms(long ms)
     return ts;
 }
 
-/* ---- streams ---------------------------------------------------------------------------------- */
+/* ---- streams ----------------------------------------------------------------------------------
+ */
 
 static void stream_unref(stream *s)
 {
@@ -129,7 +131,8 @@ void stream_release(stream *s)
     pthread_mutex_unlock(&M.mu);
 }
 
-/* ---- events ----------------------------------------------------------------------------------- */
+/* ---- events -----------------------------------------------------------------------------------
+ */
 
 json_t *id_json(const char *v)
 {
@@ -157,12 +160,12 @@ json_t *subscribed_event(const framework *fw)
 {
     char pid[300];
     snprintf(pid, sizeof(pid), "master@%s:%d", "127.0.0.1", M.opt.port);
-    json_t *mi = json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:{s:s, s:s, s:i}, s:[{s:s},{s:s}]}",
-                           "id", M.master_id, "ip", (json_int_t)ip_network_order("127.0.0.1"),
-                           "port", M.opt.port, "pid", pid, "hostname", M.opt.hostname, "version",
-                           "1.11.0", "address", "hostname", M.opt.hostname, "ip", "127.0.0.1",
-                           "port", M.opt.port, "capabilities", "type", "AGENT_UPDATE", "type",
-                           "AGENT_DRAINING");
+    json_t *mi =
+        json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:{s:s, s:s, s:i}, s:[{s:s},{s:s}]}", "id",
+                  M.master_id, "ip", (json_int_t)ip_network_order("127.0.0.1"), "port", M.opt.port,
+                  "pid", pid, "hostname", M.opt.hostname, "version", "1.11.0", "address",
+                  "hostname", M.opt.hostname, "ip", "127.0.0.1", "port", M.opt.port, "capabilities",
+                  "type", "AGENT_UPDATE", "type", "AGENT_DRAINING");
     return json_pack("{s:s, s:{s:o, s:f, s:o}}", "type", "SUBSCRIBED", "subscribed", "framework_id",
                      id_json(fw->id), "heartbeat_interval_seconds", M.opt.heartbeat_s,
                      "master_info", mi);
@@ -170,7 +173,7 @@ json_t *subscribed_event(const framework *fw)
 
 /* A master-generated task update: no uuid, never to be acknowledged. */
 json_t *master_update(const framework *fw, const char *task_id, int agent_index, const char *state,
-                             const char *reason, const char *message)
+                      const char *reason, const char *message)
 {
     json_t *st = json_pack("{s:o, s:s, s:s, s:s, s:s, s:f}", "task_id", id_json(task_id), "state",
                            state, "message", message, "source", "SOURCE_MASTER", "reason", reason,
@@ -189,12 +192,13 @@ void push_to(framework *fw, json_t *event)
         json_decref(event);
 }
 
-/* ---- resources -------------------------------------------------------------------------------- */
+/* ---- resources --------------------------------------------------------------------------------
+ */
 
 static json_t *scalar_json(const framework *fw, const char *name, double v)
 {
-    json_t *r = json_pack("{s:s, s:s, s:{s:f}}", "name", name, "type", "SCALAR", "scalar", "value",
-                          v);
+    json_t *r =
+        json_pack("{s:s, s:s, s:{s:f}}", "name", name, "type", "SCALAR", "scalar", "value", v);
     if (!fw->refinement)
         json_object_set_new(r, "role", json_string("*"));
     json_object_set_new(r, "allocation_info", json_pack("{s:s}", "role", fw->role));
@@ -210,8 +214,8 @@ static json_t *ports_json(const framework *fw, const unsigned char *ports)
         unsigned long end = p;
         while (end + 1 < 65536 && bit_get(ports, end + 1))
             end++;
-        json_array_append_new(ranges, json_pack("{s:I, s:I}", "begin", (json_int_t)p, "end",
-                                                 (json_int_t)end));
+        json_array_append_new(
+            ranges, json_pack("{s:I, s:I}", "begin", (json_int_t)p, "end", (json_int_t)end));
         p = end;
     }
     if (json_array_size(ranges) == 0) {
@@ -232,7 +236,7 @@ static void agent_free(int a, resources *out)
     *out = M.agents[a].total;
     for (framework *fw = M.fws; fw; fw = fw->next) {
         for (task *t = fw->tasks; t; t = t->next) {
-            if (t->agent != a)
+            if (t->agent != a || task_is_terminal(t) || t->unreachable_time > 0)
                 continue;
             out->cpus -= t->res.cpus;
             out->mem -= t->res.mem;
@@ -243,15 +247,20 @@ static void agent_free(int a, resources *out)
     }
 }
 
-/* ---- allocation ------------------------------------------------------------------------------- */
+/* ---- allocation -------------------------------------------------------------------------------
+ */
 
 static json_t *offer_json(const offer *o)
 {
     const agent *ag = &M.agents[o->agent];
     json_t *res = json_array();
-    json_array_append_new(res, scalar_json(o->fw, "cpus", o->res.cpus));
-    json_array_append_new(res, scalar_json(o->fw, "mem", o->res.mem));
-    json_array_append_new(res, scalar_json(o->fw, "disk", o->res.disk));
+    /* Mesos never offers an empty resource. */
+    if (o->res.cpus > EPSILON)
+        json_array_append_new(res, scalar_json(o->fw, "cpus", o->res.cpus));
+    if (o->res.mem > EPSILON)
+        json_array_append_new(res, scalar_json(o->fw, "mem", o->res.mem));
+    if (o->res.disk > EPSILON)
+        json_array_append_new(res, scalar_json(o->fw, "disk", o->res.disk));
     json_t *ports = ports_json(o->fw, o->res.ports);
     if (ports)
         json_array_append_new(res, ports);
@@ -286,7 +295,7 @@ static void allocate(double now)
             continue;
         json_t *list = json_array();
         for (int a = 0; a < M.n_agents; a++) {
-            if (M.agents[a].offered || fw->filter_until[a] > now)
+            if (M.agents[a].offered || M.agents[a].lost || fw->filter_until[a] > now)
                 continue;
             resources free_res;
             agent_free(a, &free_res);
@@ -305,8 +314,8 @@ static void allocate(double now)
             M.counters_offers++;
         }
         if (json_array_size(list) > 0)
-            stream_push(fw->stream, json_pack("{s:s, s:{s:o}}", "type", "OFFERS", "offers",
-                                              "offers", list));
+            stream_push(fw->stream,
+                        json_pack("{s:s, s:{s:o}}", "type", "OFFERS", "offers", "offers", list));
         else
             json_decref(list);
     }
@@ -335,19 +344,26 @@ offer *find_offer(const char *id)
 
 void rescind(offer *o)
 {
-    push_to(o->fw, json_pack("{s:s, s:{s:o}}", "type", "RESCIND", "rescind", "offer_id",
-                             id_json(o->id)));
+    push_to(o->fw,
+            json_pack("{s:s, s:{s:o}}", "type", "RESCIND", "rescind", "offer_id", id_json(o->id)));
     remove_offer(o);
 }
 
-static void free_framework(framework *fw)
+static void free_tasks(framework *fw)
 {
     while (fw->tasks) {
         task *t = fw->tasks;
         fw->tasks = t->next;
+        agent_release_task(t);
         free(t->id);
+        free(t->name);
         free(t);
     }
+}
+
+static void free_framework(framework *fw)
+{
+    free_tasks(fw);
     free(fw->id);
     free(fw->name);
     free(fw->principal);
@@ -364,12 +380,7 @@ void remove_framework(framework *fw, const char *why)
     }
     fw->removed = true;
     /* Mesos kills a removed framework's tasks; the agents' resources come back. */
-    while (fw->tasks) {
-        task *t = fw->tasks;
-        fw->tasks = t->next;
-        free(t->id);
-        free(t);
-    }
+    free_tasks(fw);
     log_info(COMPONENT, "framework %s removed: %s", fw->id, why);
 }
 
@@ -399,6 +410,7 @@ static void *ticker_main(void *arg)
                     rescind(o);
             }
         }
+        agent_tick(now);
         if (M.mode == MODE_LEADER && now - M.last_allocation >= M.opt.allocation_s) {
             M.last_allocation = now;
             allocate(now);
@@ -410,9 +422,16 @@ static void *ticker_main(void *arg)
     return NULL;
 }
 
-/* ---- set-up ----------------------------------------------------------------------------------- */
+/* ---- set-up -----------------------------------------------------------------------------------
+ */
 
-int master_init(const master_options *opt)
+/* Agent addresses: 127.0.1.1 ... 127.0.1.250, then 127.0.2.1 ... (containers use 127.2.x.y). */
+static void agent_address(int a, char out[16])
+{
+    snprintf(out, 16, "127.0.%u.%u", 1u + (unsigned)a / 250u % 250u, 1u + (unsigned)a % 250u);
+}
+
+int master_init(const master_options *opt, mk_err *err)
 {
     M.opt = *opt;
     mk_uuid4(M.master_id);
@@ -422,15 +441,20 @@ int master_init(const master_options *opt)
         agent *ag = &M.agents[a];
         snprintf(ag->id, sizeof(ag->id), "%s-S%d", M.master_id, a);
         snprintf(ag->hostname, sizeof(ag->hostname), "agent%d", a + 1);
-        snprintf(ag->ip, sizeof(ag->ip), "127.0.1.%d", a + 1);
+        agent_address(a, ag->ip);
         ag->total.cpus = opt->agent_cpus;
         ag->total.mem = opt->agent_mem;
         ag->total.disk = opt->agent_disk;
         for (unsigned long p = opt->agent_port_begin; p <= opt->agent_port_end && p < 65536; p++)
             bit_set(ag->total.ports, p, true);
     }
-    if (pthread_create(&M.ticker, NULL, ticker_main, NULL) != 0)
+    agent_options ao = {.work_dir = opt->work_dir,
+                        .image_map = opt->image_map,
+                        .update_retry_s = opt->update_retry_s};
+    if (agents_setup(&ao, err) < 0)
         return -1;
+    if (pthread_create(&M.ticker, NULL, ticker_main, NULL) != 0)
+        return mk_err_set(err, "cannot start the ticker thread");
     return 0;
 }
 
@@ -443,6 +467,7 @@ void master_shutdown(void)
     pthread_cond_broadcast(&M.data);
     pthread_mutex_unlock(&M.mu);
     pthread_join(M.ticker, NULL);
+    agents_teardown();
 }
 
 void master_free(void)
@@ -454,6 +479,7 @@ void master_free(void)
         M.fws = fw->next;
         free_framework(fw);
     }
+    agents_free();
 }
 
 master_mode master_get_mode(char *leader, size_t leader_len)
@@ -477,7 +503,8 @@ void master_set_mode(master_mode mode, const char *leader)
     pthread_mutex_unlock(&M.mu);
 }
 
-/* ---- fault control ---------------------------------------------------------------------------- */
+/* ---- fault control ----------------------------------------------------------------------------
+ */
 
 json_t *master_state_json(void)
 {
@@ -487,8 +514,7 @@ json_t *master_state_json(void)
     for (framework *fw = M.fws; fw; fw = fw->next) {
         json_t *tasks = json_array();
         for (task *t = fw->tasks; t; t = t->next)
-            json_array_append_new(tasks, json_pack("{s:s, s:s, s:s}", "id", t->id, "state",
-                                                   t->state, "agent_id", M.agents[t->agent].id));
+            json_array_append_new(tasks, agent_task_json(t));
         int n_offers = 0, n_filters = 0;
         for (offer *o = M.offers; o; o = o->next)
             n_offers += o->fw == fw;
@@ -496,23 +522,21 @@ json_t *master_state_json(void)
         for (int a = 0; a < M.n_agents; a++)
             n_filters += fw->filter_until[a] > now;
         json_array_append_new(
-            fws, json_pack("{s:s, s:s?, s:s?, s:b, s:s?, s:b, s:b, s:s?, s:i, s:i, s:o}", "id",
-                           fw->id, "name", fw->name, "role", fw->role, "connected",
-                           fw->stream != NULL, "stream_id", fw->stream ? fw->stream->id : NULL,
-                           "suppressed", fw->suppressed, "removed", fw->removed, "principal",
-                           fw->principal, "outstanding_offers", n_offers, "active_filters",
-                           n_filters, "tasks", tasks));
+            fws,
+            json_pack("{s:s, s:s?, s:s?, s:b, s:s?, s:b, s:b, s:s?, s:i, s:i, s:o}", "id", fw->id,
+                      "name", fw->name, "role", fw->role, "connected", fw->stream != NULL,
+                      "stream_id", fw->stream ? fw->stream->id : NULL, "suppressed", fw->suppressed,
+                      "removed", fw->removed, "principal", fw->principal, "outstanding_offers",
+                      n_offers, "active_filters", n_filters, "tasks", tasks));
     }
     json_t *agents = json_array();
     for (int a = 0; a < M.n_agents; a++)
-        json_array_append_new(agents, json_pack("{s:s, s:s, s:s}", "id", M.agents[a].id, "hostname",
-                                                M.agents[a].hostname, "ip", M.agents[a].ip));
-    json_t *state = json_pack("{s:s, s:s, s:s, s:o, s:o, s:{s:I, s:I, s:I}}", "mode",
-                              modes[M.mode], "leader", M.leader, "master_id", M.master_id,
-                              "frameworks", fws, "agents", agents, "counters", "offers",
-                              (json_int_t)M.counters_offers, "declined",
-                              (json_int_t)M.counters_declined, "launched",
-                              (json_int_t)M.counters_launched);
+        json_array_append_new(agents, agent_json(a));
+    json_t *state =
+        json_pack("{s:s, s:s, s:s, s:o, s:o, s:{s:I, s:I, s:I}}", "mode", modes[M.mode], "leader",
+                  M.leader, "master_id", M.master_id, "frameworks", fws, "agents", agents,
+                  "counters", "offers", (json_int_t)M.counters_offers, "declined",
+                  (json_int_t)M.counters_declined, "launched", (json_int_t)M.counters_launched);
     pthread_mutex_unlock(&M.mu);
     return state;
 }
@@ -587,4 +611,31 @@ int master_remove_framework(const char *framework_id)
         remove_framework(fw, "removed through fault control");
     pthread_mutex_unlock(&M.mu);
     return ok ? 0 : -1;
+}
+
+static int with_agent(const char *name, int (*fn)(int))
+{
+    pthread_mutex_lock(&M.mu);
+    int a = agent_index(name);
+    int r = a < 0 ? -1 : fn(a);
+    pthread_mutex_unlock(&M.mu);
+    return r;
+}
+
+int master_lose_agent(const char *agent_name)
+{
+    return with_agent(agent_name, agent_lose);
+}
+
+int master_return_agent(const char *agent_name)
+{
+    return with_agent(agent_name, agent_return);
+}
+
+int master_signal_task(const char *task_id, int sig)
+{
+    pthread_mutex_lock(&M.mu);
+    int r = agent_signal_task(task_id, sig);
+    pthread_mutex_unlock(&M.mu);
+    return r;
 }

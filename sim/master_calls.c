@@ -3,13 +3,16 @@
  *
  * Calls arrive here already read strictly (sim/schema.c) and with the HTTP-level checks done
  * (sim/main.c); this file applies the master's stateful rules: framework and stream identity, offer
- * ownership, resource containment for LAUNCH, filters, suppression, reconciliation and kill answers.
+ * ownership, resource containment for LAUNCH, filters, suppression, reconciliation and kill
+ * answers.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent.h"
+#include "health.h"
 #include "log.h"
 #include "master_internal.h"
 #include "util.h"
@@ -74,7 +77,8 @@ static stream *refusal_stream(const char *message)
 static int subscribe(const json_t *call, const char *principal, stream **out, const char **out_id)
 {
     const json_t *fi = json_object_get(json_object_get(call, "subscribe"), "framework_info");
-    const char *fid = json_string_value(json_object_get(json_object_get(call, "framework_id"), "value"));
+    const char *fid =
+        json_string_value(json_object_get(json_object_get(call, "framework_id"), "value"));
     const json_t *roles = json_object_get(fi, "roles");
     const char *role = json_string_value(json_object_get(fi, "role"));
     const char *fi_principal = json_string_value(json_object_get(fi, "principal"));
@@ -124,13 +128,15 @@ static int subscribe(const json_t *call, const char *principal, stream **out, co
     fw->role = mk_xstrdup(role);
     fw->partition_aware = has_capability(fi, "PARTITION_AWARE");
     fw->refinement = has_capability(fi, "RESERVATION_REFINEMENT");
+    fw->killing_state = has_capability(fi, "TASK_KILLING_STATE");
     const json_t *ft = json_object_get(fi, "failover_timeout");
     fw->failover_timeout = ft ? json_number_value(ft) : 0;
     if (json_is_string(ft))
         fw->failover_timeout = strtod(json_string_value(ft), NULL);
     fw->forgotten = false;
     fw->suppressed = false;
-    const json_t *suppressed = json_object_get(json_object_get(call, "subscribe"), "suppressed_roles");
+    const json_t *suppressed =
+        json_object_get(json_object_get(call, "subscribe"), "suppressed_roles");
     if (json_array_size(suppressed) > 0)
         fw->suppressed = true;
     fw->stream = new_stream(fw);
@@ -138,7 +144,8 @@ static int subscribe(const json_t *call, const char *principal, stream **out, co
     stream_push(fw->stream, heartbeat_event());
     *out = fw->stream;
     *out_id = fw->stream->id;
-    log_info(COMPONENT, "framework %s (%s) subscribed, stream %s", fw->id, fw->name, fw->stream->id);
+    log_info(COMPONENT, "framework %s (%s) subscribed, stream %s", fw->id, fw->name,
+             fw->stream->id);
     return 200;
 }
 
@@ -179,8 +186,8 @@ static int task_resources(const json_t *list, resources *out, char *why, size_t 
     {
         const char *name = json_string_value(json_object_get(r, "name"));
         const char *role = json_string_value(json_object_get(r, "role"));
-        if ((role && strcmp(role, "*") != 0) || json_array_size(json_object_get(r, "reservations")) ||
-            json_object_get(r, "disk")) {
+        if ((role && strcmp(role, "*") != 0) ||
+            json_array_size(json_object_get(r, "reservations")) || json_object_get(r, "disk")) {
             snprintf(why, why_len, "resource '%s' is reserved or a volume, none was offered", name);
             return -1;
         }
@@ -285,8 +292,10 @@ static int accept(framework *fw, const json_t *body, char **err_body)
         }
         json_array_foreach(json_object_get(json_object_get(op, "launch"), "task_infos"), j, ti)
         {
-            const char *tid = json_string_value(json_object_get(json_object_get(ti, "task_id"), "value"));
-            const char *aid = json_string_value(json_object_get(json_object_get(ti, "agent_id"), "value"));
+            const char *tid =
+                json_string_value(json_object_get(json_object_get(ti, "task_id"), "value"));
+            const char *aid =
+                json_string_value(json_object_get(json_object_get(ti, "agent_id"), "value"));
             resources need;
             int bad = task_id_problem(tid, why, sizeof(why));
             if (!bad && (task_id_exists(tid) || json_object_get(seen, tid)))
@@ -295,8 +304,9 @@ static int accept(framework *fw, const json_t *body, char **err_body)
                 bad = snprintf(why, sizeof(why), "Task uses agent %s but the offer is on %s", aid,
                                M.agents[a].id) > 0;
             if (!bad && !json_object_get(ti, "command") == !json_object_get(ti, "executor"))
-                bad = snprintf(why, sizeof(why), "Task should have at least one (but not both) of "
-                                                 "CommandInfo or ExecutorInfo present") > 0;
+                bad = snprintf(why, sizeof(why),
+                               "Task should have at least one (but not both) of "
+                               "CommandInfo or ExecutorInfo present") > 0;
             if (!bad && json_array_size(json_object_get(ti, "resources")) == 0)
                 bad = snprintf(why, sizeof(why), "Task uses no resources") > 0;
             const json_t *params = json_object_get(
@@ -307,9 +317,11 @@ static int accept(framework *fw, const json_t *body, char **err_body)
             {
                 const char *key = json_string_value(json_object_get(p, "key"));
                 if (!bad && key && strcmp(key, "name") == 0)
-                    bad = snprintf(why, sizeof(why), "Parameter in DockerInfo must not be 'name'") > 0;
+                    bad = snprintf(why, sizeof(why), "Parameter in DockerInfo must not be 'name'") >
+                          0;
             }
-            if (!bad && task_resources(json_object_get(ti, "resources"), &need, why, sizeof(why)) < 0)
+            if (!bad &&
+                task_resources(json_object_get(ti, "resources"), &need, why, sizeof(why)) < 0)
                 bad = 1;
             if (!bad && (need.cpus > pool.cpus + EPSILON || need.mem > pool.mem + EPSILON ||
                          need.disk > pool.disk + EPSILON))
@@ -319,8 +331,10 @@ static int accept(framework *fw, const json_t *body, char **err_body)
                                need.cpus, need.mem, need.disk, pool.cpus, pool.mem, pool.disk) > 0;
             for (unsigned long port = 0; !bad && port < 65536; port++)
                 if (bit_get(need.ports, port) && !bit_get(pool.ports, port))
-                    bad = snprintf(why, sizeof(why), "Task uses port %lu, which the offer does not "
-                                                     "hold (or an earlier task took)", port) > 0;
+                    bad = snprintf(why, sizeof(why),
+                                   "Task uses port %lu, which the offer does not "
+                                   "hold (or an earlier task took)",
+                                   port) > 0;
             if (bad) {
                 json_decref(seen);
                 return error_status(err_body, 400, "Invalid ACCEPT: task %s: %s", tid ? tid : "?",
@@ -341,13 +355,30 @@ static int accept(framework *fw, const json_t *body, char **err_body)
     {
         json_array_foreach(json_object_get(json_object_get(op, "launch"), "task_infos"), j, ti)
         {
+            /* Mesos's task validation: an invalid health check makes the task TASK_ERROR. */
+            const json_t *hc = json_object_get(ti, "health_check");
+            health_spec spec;
+            if (hc && health_spec_parse(hc, &spec, why, sizeof(why)) < 0) {
+                char msg[600];
+                snprintf(msg, sizeof(msg), "Task uses invalid health check: %s", why);
+                push_to(fw, master_update(fw,
+                                          json_string_value(json_object_get(
+                                              json_object_get(ti, "task_id"), "value")),
+                                          a, "TASK_ERROR", "REASON_TASK_INVALID", msg));
+                continue;
+            }
+            if (hc)
+                health_spec_free(&spec);
             task *t = mk_xcalloc(1, sizeof(*t));
-            t->id = mk_xstrdup(json_string_value(json_object_get(json_object_get(ti, "task_id"), "value")));
+            t->id = mk_xstrdup(
+                json_string_value(json_object_get(json_object_get(ti, "task_id"), "value")));
+            t->name = mk_xstrdup(json_string_value(json_object_get(ti, "name")));
             t->agent = a;
-            t->state = "TASK_STAGING";
             task_resources(json_object_get(ti, "resources"), &t->res, why, sizeof(why));
+            t->info = json_deep_copy(ti);
             t->next = fw->tasks;
             fw->tasks = t;
+            agent_launch(fw, t);
             M.counters_launched++;
             log_info(COMPONENT, "task %s of %s staged on %s", t->id, fw->id, M.agents[a].hostname);
         }
@@ -377,19 +408,18 @@ static void reconcile(framework *fw, const json_t *body)
     const json_t *tasks = json_object_get(body, "tasks");
     if (json_array_size(tasks) == 0) {
         for (task *t = fw->tasks; t; t = t->next)
-            push_to(fw, master_update(fw, t->id, t->agent, t->state, "REASON_RECONCILIATION",
-                                      "Reconciliation: Latest task state"));
+            push_to(fw, agent_reconcile_update(fw, t));
         return;
     }
     size_t i;
     const json_t *rt;
     json_array_foreach(tasks, i, rt)
     {
-        const char *tid = json_string_value(json_object_get(json_object_get(rt, "task_id"), "value"));
+        const char *tid =
+            json_string_value(json_object_get(json_object_get(rt, "task_id"), "value"));
         task *t = find_task(fw, tid);
         if (t)
-            push_to(fw, master_update(fw, t->id, t->agent, t->state, "REASON_RECONCILIATION",
-                                      "Reconciliation: Latest task state"));
+            push_to(fw, agent_reconcile_update(fw, t));
         else
             answer_unknown_task(fw, tid);
     }
@@ -398,19 +428,25 @@ static void reconcile(framework *fw, const json_t *body)
 static void kill_task(framework *fw, const json_t *body)
 {
     const char *tid = json_string_value(json_object_get(json_object_get(body, "task_id"), "value"));
-    for (task **p = &fw->tasks; *p; p = &(*p)->next) {
-        task *t = *p;
-        if (strcmp(t->id, tid) != 0)
-            continue;
-        /* A task the agents have not started yet ends at once; its resources come back. */
-        push_to(fw, master_update(fw, t->id, t->agent, "TASK_KILLED", "REASON_TASK_KILLED_DURING_LAUNCH",
-                                  "Killed before delivery to the agent"));
-        *p = t->next;
-        free(t->id);
-        free(t);
+    task *t = find_task(fw, tid);
+    if (!t) {
+        answer_unknown_task(fw, tid);
         return;
     }
-    answer_unknown_task(fw, tid);
+    const json_t *ns = json_object_get(
+        json_object_get(json_object_get(body, "kill_policy"), "grace_period"), "nanoseconds");
+    double grace = -1;
+    if (ns)
+        grace = (json_is_string(ns) ? strtod(json_string_value(ns), NULL) : json_number_value(ns)) /
+                1e9;
+    agent_kill(fw, t, grace);
+}
+
+static void acknowledge(framework *fw, const json_t *body)
+{
+    const char *tid = json_string_value(json_object_get(json_object_get(body, "task_id"), "value"));
+    const char *uuid = json_string_value(json_object_get(body, "uuid"));
+    agent_acknowledge(fw, tid, uuid);
 }
 
 static void roles_flag(framework *fw, bool suppress)
@@ -431,21 +467,26 @@ int master_handle_call(const json_t *call, const char *principal, const char *st
         pthread_mutex_unlock(&M.mu);
         return status;
     }
-    const char *fid = json_string_value(json_object_get(json_object_get(call, "framework_id"), "value"));
+    const char *fid =
+        json_string_value(json_object_get(json_object_get(call, "framework_id"), "value"));
     framework *fw = find_framework(fid);
     if (!fw || fw->removed || fw->forgotten)
         status = error_status(body, 400, "Framework cannot be found");
     else if (M.opt.auth && principal && fw->principal && strcmp(principal, fw->principal) != 0)
-        status = error_status(body, 400, "Authenticated principal '%s' does not match principal "
-                                         "'%s' set in FrameworkInfo", principal, fw->principal);
+        status = error_status(body, 400,
+                              "Authenticated principal '%s' does not match principal "
+                              "'%s' set in FrameworkInfo",
+                              principal, fw->principal);
     else if (!fw->stream)
         status = error_status(body, 403, "Framework is not subscribed");
     else if (!stream_id)
-        status = error_status(body, 400, "All non-subscribe calls should include the "
-                                         "'Mesos-Stream-Id' header");
+        status = error_status(body, 400,
+                              "All non-subscribe calls should include the "
+                              "'Mesos-Stream-Id' header");
     else if (strcmp(stream_id, fw->stream->id) != 0)
-        status = error_status(body, 400, "The stream ID '%s' included in this request didn't match "
-                                         "the stream ID currently associated with framework ID %s",
+        status = error_status(body, 400,
+                              "The stream ID '%s' included in this request didn't match "
+                              "the stream ID currently associated with framework ID %s",
                               stream_id, fw->id);
     else {
         status = 202;
@@ -455,6 +496,8 @@ int master_handle_call(const json_t *call, const char *principal, const char *st
             status = accept(fw, json_object_get(call, "accept"), body);
         else if (strcmp(type, "RECONCILE") == 0)
             reconcile(fw, json_object_get(call, "reconcile"));
+        else if (strcmp(type, "ACKNOWLEDGE") == 0)
+            acknowledge(fw, json_object_get(call, "acknowledge"));
         else if (strcmp(type, "KILL") == 0)
             kill_task(fw, json_object_get(call, "kill"));
         else if (strcmp(type, "SUPPRESS") == 0)
@@ -467,10 +510,9 @@ int master_handle_call(const json_t *call, const char *principal, const char *st
             status = 200;
         else if (strcmp(type, "UNKNOWN") == 0)
             status = error_status(body, 501, "Unknown call type");
-        /* ACKNOWLEDGE (no agent updates yet), MESSAGE, REQUEST, SHUTDOWN and the inverse-offer and
-         * operation calls are accepted and have nothing to change here. */
+        /* MESSAGE, REQUEST, SHUTDOWN and the inverse-offer and operation calls are accepted and
+         * have nothing to change here. */
     }
     pthread_mutex_unlock(&M.mu);
     return status;
 }
-

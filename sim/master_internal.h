@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "container.h"
 #include "master.h"
 
 #define MAX_AGENTS     256
@@ -32,18 +33,39 @@ typedef struct {
     unsigned char ports[65536 / 8]; /* bitmap */
 } resources;
 
+/* A task as the master knows it, with its agent-side container (sim/agent.c). */
 typedef struct task {
     struct task *next;
-    char *id;
+    char *id, *name;
     int agent;
-    const char *state;
+    const char *state; /* the latest state, as the master's reconciliation reports it */
     resources res;
+    json_t *info; /* the TaskInfo as launched */
+    /* The container. */
+    bool to_start; /* accepted; the agent starts it at its next tick */
+    char container_id[37];
+    char *sandbox;
+    container_plan plan;
+    int pid;             /* process group of the running container; 0 when none */
+    bool kill_requested; /* KILL or a failed health check: the end is TASK_KILLED */
+    bool killed_by_health;
+    double sigkill_at; /* when SIGTERM was sent: the grace period's end */
+    struct portfwd **fwds;
+    size_t n_fwds;
+    struct health_checker *health;
+    uint64_t health_id;
+    int healthy;           /* -1 unknown */
+    json_t *network_infos; /* what TASK_RUNNING reported, for reconciliation */
+    /* Status updates not yet acknowledged; [0] is the one in flight. */
+    json_t *pending;
+    double resend_at, resend_interval;
+    double unreachable_time; /* wall time the agent was lost, 0 if not */
 } task;
 
 typedef struct framework {
     struct framework *next;
     char *id, *name, *principal, *role;
-    bool partition_aware, refinement, removed, forgotten, suppressed;
+    bool partition_aware, refinement, killing_state, removed, forgotten, suppressed;
     double failover_timeout, disconnected_at;
     stream *stream;
     double filter_until[MAX_AGENTS];
@@ -61,6 +83,8 @@ typedef struct offer {
 
 typedef struct {
     char id[64], hostname[32], ip[16];
+    char *dir; /* the agent's work directory: sandboxes and volumes */
+    bool lost; /* unreachable: no offers, its tasks gone */
     resources total;
     offer *offered;
 } agent;

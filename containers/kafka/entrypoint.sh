@@ -59,6 +59,14 @@ zk_re='^[A-Za-z0-9._-]+:[0-9]{1,5}(,[A-Za-z0-9._-]+:[0-9]{1,5})*(/[A-Za-z0-9._/-
     die "KAFKA_BROKER_ID must be an integer from 0 to 999999999, not '$KAFKA_BROKER_ID'"
 KAFKA_BROKER_ID=$((10#$KAFKA_BROKER_ID))
 
+# Outside an image (mesos-sim), "all addresses" means the container's own loopback address, and
+# the names of other agents and containers come from a hosts file (containers/README.md).
+bind_all=${MK_BIND_ADDRESS:-}
+[ -z "$bind_all" ] || [[ $bind_all =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] ||
+    die "MK_BIND_ADDRESS must be an IPv4 address, not '$bind_all'"
+hosts_file=${MK_HOSTS_FILE:-}
+[ -z "$hosts_file" ] || [ -r "$hosts_file" ] || die "MK_HOSTS_FILE=$hosts_file is not a readable file"
+
 listener_re='^[A-Za-z][A-Za-z0-9_]*://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]*):[0-9]{1,5}$'
 check_listeners() {
     local name=$1 l
@@ -85,6 +93,21 @@ if [ -z "${KAFKA_LISTENERS:-}" ]; then
     export KAFKA_LISTENERS
 fi
 check_listeners KAFKA_LISTENERS
+if [ -n "$bind_all" ]; then
+    IFS=, read -r -a given <<<"$KAFKA_LISTENERS"
+    bound=()
+    for l in "${given[@]}"; do
+        name=${l%%://*} rest=${l#*://}
+        host=${rest%:*} port=${rest##*:}
+        if [ -z "$host" ] || [ "$host" = 0.0.0.0 ]; then host=$bind_all; fi
+        bound+=("$name://$host:$port")
+    done
+    KAFKA_LISTENERS=$(
+        IFS=,
+        echo "${bound[*]}"
+    )
+    export KAFKA_LISTENERS
+fi
 
 sandbox=${MESOS_SANDBOX:-}
 if [ -z "${KAFKA_LOG_DIRS:-}" ]; then
@@ -179,6 +202,7 @@ read -r -d '' -a gc_log_opts <<<"${KAFKA_GC_LOG_OPTS:-}" || true
 read -r -d '' -a jmx_opts <<<"${KAFKA_JMX_OPTS:-}" || true
 read -r -d '' -a log4j_opts <<<"${KAFKA_LOG4J_OPTS:--Dlog4j.configuration=file:$log4j}" || true
 read -r -d '' -a extra_opts <<<"${KAFKA_OPTS:-}" || true
+[ -z "$hosts_file" ] || extra_opts+=("-Djdk.net.hosts.file=$hosts_file")
 cmd=("$java" "${heap_opts[@]}" "${perf_opts[@]}" -Djava.awt.headless=true "${gc_log_opts[@]}"
     "${jmx_opts[@]}" "${log4j_opts[@]}" "${extra_opts[@]}" -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$props")
 

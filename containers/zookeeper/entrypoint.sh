@@ -78,6 +78,14 @@ else
     die "ZOOKEEPER_CLASSPATH or ZOOKEEPER_HOME is required (or MK_SERVERS_ENV)"
 fi
 
+# Outside an image (mesos-sim), "all addresses" means the container's own loopback address, and
+# the names of other agents and containers come from a hosts file (containers/README.md).
+bind_all=${MK_BIND_ADDRESS:-}
+[ -z "$bind_all" ] || [[ $bind_all =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] ||
+    die "MK_BIND_ADDRESS must be an IPv4 address, not '$bind_all'"
+hosts_file=${MK_HOSTS_FILE:-}
+[ -z "$hosts_file" ] || [ -r "$hosts_file" ] || die "MK_HOSTS_FILE=$hosts_file is not a readable file"
+
 # --- settings ------------------------------------------------------------------------------------
 int_var ZOO_TICK_TIME 1 3600000 2000
 int_var ZOO_INIT_LIMIT 1 100000 5
@@ -141,6 +149,7 @@ if [ "${#entries[@]}" -gt 0 ]; then
             found=1
             own_client_port=$client_port
             own_client_addr=$client_addr
+            if [ -n "$bind_all" ] && [ "$host" = 0.0.0.0 ]; then host=$bind_all; fi
             servers+=("server.$id=$host:$quorum_port:$election_port$role")
         else
             servers+=("$entry")
@@ -152,6 +161,9 @@ else
 fi
 client_port=${ZOO_CLIENT_PORT:-${own_client_port:-2181}}
 client_addr=${ZOO_BIND_ADDRESS:-$own_client_addr}
+if [ -n "$bind_all" ] && { [ -z "$client_addr" ] || [ "$client_addr" = 0.0.0.0 ]; }; then
+    client_addr=$bind_all
+fi
 if [ -n "$client_addr" ] && [ "$client_addr" != "0.0.0.0" ] && ! [[ $client_addr =~ $host_re ]]; then
     die "the client address '$client_addr' in ZOO_SERVERS is not a host name or address"
 fi
@@ -238,6 +250,7 @@ jvm+=("${perf[@]}"
     -Dorg.slf4j.simpleLogger.showDateTime=true
     "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss,SSS"
     "${server_flags[@]}" "${flags[@]}")
+[ -z "$hosts_file" ] || jvm+=("-Djdk.net.hosts.file=$hosts_file")
 cmd=("$java" "${jvm[@]}" -cp "$classpath" org.apache.zookeeper.server.quorum.QuorumPeerMain "$cfg")
 
 mode="standalone"
