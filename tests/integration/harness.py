@@ -140,7 +140,7 @@ class Sim(Process):
     """mesos-sim with its control endpoint and call log."""
 
     def __init__(self, workdir: Path, name="sim", pki=None, credentials=None, agents=3, mode=None,
-                 leader=None, heartbeat=1.0, extra=()):
+                 leader=None, heartbeat=1.0, extra=(), image_map=None, update_retry=None):
         self.port = free_port()
         self.control_port = free_port()
         self.call_log = workdir / f"{name}-calls.jsonl"
@@ -157,8 +157,17 @@ class Sim(Process):
             argv += ["--mode", mode]
         if leader:
             argv += ["--leader", leader]
+        self.work_dir = workdir / f"{name}-agents"
+        argv += ["--work-dir", str(self.work_dir),
+                 "--image-map", str(image_map or ROOT / "sim" / "images.map")]
+        if update_retry:
+            argv += ["--update-retry-interval", str(update_retry)]
         argv += list(extra)
-        super().__init__(name, argv, dict(os.environ), workdir / f"{name}.log")
+        env = dict(os.environ)
+        # The agents' launchers (containers/*/entrypoint.sh) find the installed servers through it.
+        cache = os.environ.get("MK_CACHE_DIR") or os.path.expanduser("~/.cache/mesos-kafka")
+        env.setdefault("MK_SERVERS_ENV", str(Path(cache) / "servers.env"))
+        super().__init__(name, argv, env, workdir / f"{name}.log")
         self.wait_for_output(r"mesos-sim: ready", timeout=30)
 
     @property

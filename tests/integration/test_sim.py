@@ -187,7 +187,7 @@ def launch(fid, offer, task_id="t-1", cpus=1.0, ports=None, **extra):
         resources.append({"name": "ports", "type": "RANGES",
                           "ranges": {"range": [{"begin": p, "end": p} for p in ports]}})
     task = {"name": task_id, "task_id": {"value": task_id}, "agent_id": offer["agent_id"],
-            "resources": resources, "command": {"shell": False},
+            "resources": resources, "command": {"shell": True, "value": "exec sleep 60"},
             "container": {"type": "DOCKER", "docker": {"image": "zookeeper:3.8"}}}
     task.update(extra)
     return call(fid, "ACCEPT", accept={"offer_ids": [offer["id"]], "operations": [
@@ -215,7 +215,9 @@ def test_accept_is_validated_against_the_offer_and_has_no_effect_when_invalid(su
     assert sim.framework(fid)["outstanding_offers"] == 2  # nothing was consumed
     status, body, _ = post(sim, launch(fid, offer, ports=[31001]), stream_id=s.stream_id)
     assert status == 202, body
-    assert [t["state"] for t in sim.framework(fid)["tasks"]] == ["TASK_STAGING"]
+    # Recorded as TASK_STAGING, and started by its agent at the next tick.
+    assert [t["state"] for t in sim.framework(fid)["tasks"]][0] in (
+        "TASK_STAGING", "TASK_STARTING", "TASK_RUNNING")
     # The same offer cannot be used twice, and the same task id cannot be launched again.
     status, body, _ = post(sim, launch(fid, offer, task_id="t-2"), stream_id=s.stream_id)
     assert status == 400 and "no longer valid" in body
@@ -265,13 +267,24 @@ def test_rescind_reconcile_and_kill_answers(subscribed):
     ghost = s.wait("UPDATE")[0]["update"]["status"]
     assert ghost["state"] == "TASK_UNKNOWN" and ghost["reason"] == "REASON_RECONCILIATION"
     assert ghost["source"] == "SOURCE_MASTER" and "uuid" not in ghost
+    # The agent runs it: TASK_STARTING goes out (with a uuid) and waits for an acknowledgement this
+    # raw client never sends, while the master's view moves on to TASK_RUNNING.
+    starting = wait_until(lambda: [e["update"]["status"] for e in s.of_type("UPDATE")
+                                   if e["update"]["status"].get("uuid")], 10, "TASK_STARTING")[0]
+    assert starting["state"] == "TASK_STARTING" and starting["source"] == "SOURCE_EXECUTOR"
+    wait_until(lambda: sim.framework(fid)["tasks"][0]["state"] == "TASK_RUNNING", 10, "RUNNING")
     post(sim, call(fid, "RECONCILE", reconcile={}), stream_id=s.stream_id)
-    kept = s.wait("UPDATE", count=2)[1]["update"]["status"]
-    assert kept["task_id"]["value"] == "kept" and kept["state"] == "TASK_STAGING"
+
+    def reconciled():
+        return [e["update"]["status"] for e in s.of_type("UPDATE")
+                if e["update"]["status"]["task_id"]["value"] == "kept"
+                and e["update"]["status"].get("reason") == "REASON_RECONCILIATION"]
+    kept = wait_until(reconciled, 10, "the implicit reconciliation answer")[0]
+    assert kept["state"] == "TASK_RUNNING" and "uuid" not in kept
     post(sim, call(fid, "KILL", kill={"task_id": {"value": "kept"}}), stream_id=s.stream_id)
-    killed = s.wait("UPDATE", count=3)[2]["update"]["status"]
-    assert killed["state"] == "TASK_KILLED" and "uuid" not in killed
-    assert sim.framework(fid)["tasks"] == []
+    wait_until(lambda: sim.framework(fid)["tasks"][0]["state"] == "TASK_KILLED", 10, "TASK_KILLED")
+    # Until its terminal update is acknowledged, the master keeps the task.
+    assert sim.framework(fid)["tasks"][0]["unacknowledged"] >= 2
 
 
 def test_failover_and_removal(subscribed):
