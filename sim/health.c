@@ -270,6 +270,7 @@ static bool check_command(health_checker *h, char *detail, size_t n)
         execvpe(s->shell ? "/bin/sh" : s->command, argv, h->env);
         _exit(127);
     }
+    setpgid(pid, pid); /* also here, so a kill right after fork finds the group */
     double deadline = s->timeout_s > 0 ? mk_now_monotonic() + s->timeout_s : 0;
     int ws = 0;
     for (;;) {

@@ -137,7 +137,11 @@ static void *run(void *arg)
                     ev |= POLLIN;
                 if (p->dir[1 - s].len > 0 || (s == 1 && p->connecting))
                     ev |= POLLOUT;
-                pfds[2 + 2 * i + (size_t)s] = (struct pollfd){.fd = p->fd[s], .events = ev};
+                /* poll reports POLLHUP/POLLERR even when nothing is asked for: a side we cannot
+                 * act on (at EOF or buffer full, nothing to write) would wake us forever, so it
+                 * is left out until we want it again; its error shows at the next recv/send. */
+                pfds[2 + 2 * i + (size_t)s] =
+                    (struct pollfd){.fd = ev ? p->fd[s] : -1, .events = ev};
             }
         }
         if (poll(pfds, n, -1) < 0 && errno != EINTR)
