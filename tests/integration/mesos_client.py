@@ -16,6 +16,18 @@ import threading
 from harness import wait_until
 
 
+def records(resp):
+    """The RecordIO records of a subscription response, parsed as JSON, until the stream ends."""
+    while True:
+        line = b""
+        while not line.endswith(b"\n"):
+            c = resp.read(1)
+            if not c:
+                return
+            line += c
+        yield json.loads(resp.read(int(line)))
+
+
 class SchedulerClient:
     def __init__(self, sim, name="test-client", capabilities=("PARTITION_AWARE", "TASK_KILLING_STATE"),
                  auto_ack=True, pki=None, principal=None, secret=None):
@@ -59,14 +71,7 @@ class SchedulerClient:
 
     def _read(self):
         try:
-            while True:
-                line = b""
-                while not line.endswith(b"\n"):
-                    c = self.resp.read(1)
-                    if not c:
-                        return
-                    line += c
-                event = json.loads(self.resp.read(int(line)))
+            for event in records(self.resp):
                 self._on_event(event)
         except Exception:  # the stream ends when the test closes it
             return

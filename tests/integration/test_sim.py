@@ -13,6 +13,7 @@ import time
 import pytest
 
 from harness import wait_until
+from mesos_client import records
 
 SECRET = "sim-secret"
 
@@ -36,17 +37,11 @@ class Stream:
 
     def _read(self):
         try:
-            while True:
-                line = b""
-                while not line.endswith(b"\n"):
-                    c = self.resp.read(1)
-                    if not c:
-                        self.ended = True
-                        return
-                    line += c
-                self.events.append(json.loads(self.resp.read(int(line))))
+            for event in records(self.resp):
+                self.events.append(event)
         except Exception:
-            self.ended = True
+            pass
+        self.ended = True
 
     def of_type(self, t):
         return [e for e in self.events if e["type"] == t]
