@@ -114,6 +114,19 @@ if [ -z "${KAFKA_LOG_DIRS:-}" ]; then
     [ -n "$sandbox" ] || die "KAFKA_LOG_DIRS is required when MESOS_SANDBOX is not set"
     export KAFKA_LOG_DIRS="$sandbox/data"
 fi
+# Relative log directories are inside the sandbox, as a Mesos volume's relative container path is.
+if [[ $KAFKA_LOG_DIRS != /* || $KAFKA_LOG_DIRS == *,[!/]* ]]; then
+    [ -n "$sandbox" ] || die "KAFKA_LOG_DIRS: a relative directory needs MESOS_SANDBOX"
+    IFS=, read -r -a log_dirs <<<"$KAFKA_LOG_DIRS"
+    for i in "${!log_dirs[@]}"; do
+        [[ ${log_dirs[$i]} == /* ]] || log_dirs[i]=$sandbox/${log_dirs[$i]}
+    done
+    KAFKA_LOG_DIRS=$(
+        IFS=,
+        echo "${log_dirs[*]}"
+    )
+    export KAFKA_LOG_DIRS
+fi
 KAFKA_CONF_DIR=${KAFKA_CONF_DIR:-${sandbox:+$sandbox/conf}}
 [ -n "$KAFKA_CONF_DIR" ] || die "KAFKA_CONF_DIR is required when MESOS_SANDBOX is not set"
 

@@ -62,6 +62,18 @@ ZOO_DATA_DIR=${ZOO_DATA_DIR:-${sandbox:+$sandbox/data}}
 ZOO_CONF_DIR=${ZOO_CONF_DIR:-${sandbox:+$sandbox/conf}}
 [ -n "$ZOO_CONF_DIR" ] || die "ZOO_CONF_DIR is required when MESOS_SANDBOX is not set"
 ZOO_DATA_LOG_DIR=${ZOO_DATA_LOG_DIR:-}
+# A relative directory is inside the sandbox, as a Mesos volume's relative container path is.
+in_sandbox() {
+    case $1 in
+        "" | /*) printf '%s' "$1" ;;
+        *)
+            [ -n "$sandbox" ] || die "a relative directory ('$1') needs MESOS_SANDBOX"
+            printf '%s/%s' "$sandbox" "$1"
+            ;;
+    esac
+}
+ZOO_DATA_DIR=$(in_sandbox "$ZOO_DATA_DIR")
+ZOO_DATA_LOG_DIR=$(in_sandbox "$ZOO_DATA_LOG_DIR")
 
 java=${JAVA:-}
 if [ -z "$java" ] && [ -n "${JAVA_HOME:-}" ]; then java=$JAVA_HOME/bin/java; fi
