@@ -23,6 +23,7 @@
 #include "config.h"
 #include "config_internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -43,6 +44,7 @@ static const char *rule_role(const char *role);
 static const char *rule_framework_name(const char *name);
 static const char *rule_url(const char *url);
 static const char *rule_username(const char *user);
+static const char *rule_kafka_options(const char *options);
 
 #define SECTION(title)                                                                             \
     {                                                                                              \
@@ -161,9 +163,9 @@ const config_var config_vars[] = {
      .doc = "JVM heap of each Kafka broker in MB; must be less than KAFKA_MEM."},
 
     SECTION("Images"),
-    {.name = "IMAGE_ZOOKEEPER", .type = VT_NONEMPTY, .default_value = "zookeeper:3.8",
+    {.name = "IMAGE_ZOOKEEPER", .type = VT_NONEMPTY, .default_value = "mesos-kafka-zookeeper:3.8.7",
      .offset = AT(image_zookeeper), .doc = "Docker image of the ZooKeeper servers."},
-    {.name = "IMAGE_KAFKA", .type = VT_NONEMPTY, .default_value = "mesos-kafka/kafka:3.9.1",
+    {.name = "IMAGE_KAFKA", .type = VT_NONEMPTY, .default_value = "mesos-kafka-kafka:3.9.2",
      .offset = AT(image_kafka),
      .doc = "Docker image of the Kafka brokers (built from containers/)."},
 
@@ -202,6 +204,17 @@ const config_var config_vars[] = {
     {.name = "FAILOVER_MAX_TRIES", .type = VT_INT, .default_value = "0", .min = 0, .max = 1000000,
      .offset = AT(failover_max_tries),
      .doc = "Failures in a row after which a task is no longer restarted; 0 means never give up."},
+    {.name = "FAILOVER_RESET_AFTER", .type = VT_DURATION, .default_value = "10m", .min = 0,
+     .max = 30 * DAY, .offset = AT(failover_reset_s),
+     .doc = "A task healthy this long has its count of failures in a row reset."},
+    {.name = "UNREACHABLE_TIMEOUT", .type = VT_DURATION, .default_value = "5m", .min = 0,
+     .max = 30 * DAY, .offset = AT(unreachable_timeout_s),
+     .doc = "How long a member on an unreachable agent is awaited before it is replaced elsewhere."},
+
+    SECTION("Broker settings"),
+    {.name = "KAFKA_OPTIONS", .type = VT_STRING, .derived = "Kafka's defaults",
+     .offset = AT(kafka_options), .rule = rule_kafka_options,
+     .doc = "Broker settings for every broker, key=value[,key=value...] (num.partitions=3)."},
 };
 /* clang-format on */
 
@@ -506,7 +519,49 @@ static const char *rule_role(const char *role)
 
 static const char *rule_framework_name(const char *name)
 {
-    return strchr(name, '/') ? "must not contain '/' (it names the state file)" : NULL;
+    /* It names the state file and the ZooKeeper chroot, so it must be safe as both. */
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return "must not be '.' or '..' (it names the state file)";
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+            return "may hold only letters, digits, '.', '_' and '-' (it names the state file and "
+                   "the ZooKeeper chroot)";
+    return NULL;
+}
+
+/* Kafka property keys as server.properties spells them; the ones the scheduler sets per broker are
+ * refused, since a fleet-wide value would break every broker. */
+static const char *rule_kafka_options(const char *options)
+{
+    static const char *const owned[] = {
+        "broker.id", "zookeeper.connect", "listeners",     "advertised.listeners",
+        "log.dirs",  "log.dir",           "process.roles", "node.id"};
+    const char *p = options;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        if (!eq || eq == p || eq == p + len - 1)
+            return "must be key=value pairs separated by ',' "
+                   "(num.partitions=3,log.retention.hours=24)";
+        for (const char *k = p; k < eq; k++)
+            if (!islower((unsigned char)*k) && !isdigit((unsigned char)*k) && !strchr("._-", *k))
+                return "keys may hold only lower-case letters, digits, '.', '_' and '-'";
+        for (const char *v = eq + 1; v < p + len; v++)
+            if ((unsigned char)*v < ' ' || *v == 0x7f)
+                return "values must not contain control characters";
+        for (size_t i = 0; i < MK_ARRAY_LEN(owned); i++)
+            if (strlen(owned[i]) == (size_t)(eq - p) && !strncmp(p, owned[i], (size_t)(eq - p)))
+                return "must not set broker.id, zookeeper.connect, listeners, "
+                       "advertised.listeners, "
+                       "log.dirs or KRaft settings (the scheduler sets them per broker)";
+        if (!end)
+            break;
+        p = end + 1;
+        if (!*p)
+            return "must not end with ','";
+    }
+    return NULL;
 }
 
 static const char *rule_url(const char *url)

@@ -81,9 +81,12 @@ typedef struct config {
     char *volume_zookeeper;        /* VOLUME_ZOOKEEPER */
 
     /* Failure handling (as in the earlier frameworks: delay doubles up to a maximum). */
-    double failover_delay_s;     /* FAILOVER_DELAY (e.g. 10s) */
-    double failover_max_delay_s; /* FAILOVER_MAX_DELAY (e.g. 60s) */
-    int failover_max_tries;      /* FAILOVER_MAX_TRIES (0 = unlimited) */
+    double failover_delay_s;      /* FAILOVER_DELAY (e.g. 10s) */
+    double failover_max_delay_s;  /* FAILOVER_MAX_DELAY (e.g. 60s) */
+    int failover_max_tries;       /* FAILOVER_MAX_TRIES (0 = unlimited) */
+    double failover_reset_s;      /* FAILOVER_RESET_AFTER: healthy this long clears the count */
+    double unreachable_timeout_s; /* UNREACHABLE_TIMEOUT: then a member is replaced elsewhere */
+    char *kafka_options;          /* KAFKA_OPTIONS: key=value[,key=value...] broker settings */
 } config;
 
 /*

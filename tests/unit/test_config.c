@@ -220,8 +220,8 @@ static void test_empty_environment_gives_the_defaults(void **state)
     assert_true(cfg.zookeeper_res.disk_mb == 1024 && cfg.zookeeper_res.heap_mb == 256);
     assert_true(cfg.kafka_res.cpus == 1.0 && cfg.kafka_res.mem_mb == 2048);
     assert_true(cfg.kafka_res.disk_mb == 10240 && cfg.kafka_res.heap_mb == 1024);
-    assert_string_equal(cfg.image_zookeeper, "zookeeper:3.8");
-    assert_string_equal(cfg.image_kafka, "mesos-kafka/kafka:3.9.1");
+    assert_string_equal(cfg.image_zookeeper, "mesos-kafka-zookeeper:3.8.7");
+    assert_string_equal(cfg.image_kafka, "mesos-kafka-kafka:3.9.2");
 
     assert_int_equal(cfg.network, NETWORK_HOST);
     assert_null(cfg.network_name);
@@ -235,6 +235,9 @@ static void test_empty_environment_gives_the_defaults(void **state)
     assert_true(cfg.failover_delay_s == 10);
     assert_true(cfg.failover_max_delay_s == 60);
     assert_int_equal(cfg.failover_max_tries, 0);
+    assert_true(cfg.failover_reset_s == 600);
+    assert_true(cfg.unreachable_timeout_s == 300);
+    assert_null(cfg.kafka_options);
 
     config_free(&cfg);
     assert_true(all_zero(&cfg));
@@ -361,7 +364,21 @@ static const error_case error_cases[] = {
     /* Other strings. */
     {{"FRAMEWORK_NAME="}, "FRAMEWORK_NAME: must not be empty (got '')"},
     {{"FRAMEWORK_NAME=a/b"},
-     "FRAMEWORK_NAME: must not contain '/' (it names the state file) (got 'a/b')"},
+     "FRAMEWORK_NAME: may hold only letters, digits, '.', '_' and '-' (it names the state file "
+     "and the ZooKeeper chroot) (got 'a/b')"},
+    {{"FRAMEWORK_NAME=.."},
+     "FRAMEWORK_NAME: must not be '.' or '..' (it names the state file) (got '..')"},
+    {{"KAFKA_OPTIONS=num.partitions"},
+     "KAFKA_OPTIONS: must be key=value pairs separated by ',' "
+     "(num.partitions=3,log.retention.hours=24) "
+     "(got 'num.partitions')"},
+    {{"KAFKA_OPTIONS=a=1,broker.id=3"},
+     "KAFKA_OPTIONS: must not set broker.id, zookeeper.connect, listeners, advertised.listeners, "
+     "log.dirs or KRaft settings (the scheduler sets them per broker) (got 'a=1,broker.id=3')"},
+    {{"KAFKA_OPTIONS=Num.partitions=1"},
+     "KAFKA_OPTIONS: keys may hold only lower-case letters, digits, '.', '_' and '-' "
+     "(got 'Num.partitions=1')"},
+    {{"KAFKA_OPTIONS=a=1,"}, "KAFKA_OPTIONS: must not end with ',' (got 'a=1,')"},
     {{"FRAMEWORK_STATEFILE_PATH="}, "FRAMEWORK_STATEFILE_PATH: must not be empty (got '')"},
     {{"FRAMEWORK_WEBUI_URL=ftp://x/"},
      "FRAMEWORK_WEBUI_URL: must start with http:// or https:// (got 'ftp://x/')"},
