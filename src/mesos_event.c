@@ -21,6 +21,7 @@
  */
 #include "mesos_event.h"
 #include "json_field.h"
+#include "json_scan.h"
 
 #include <float.h>
 #include <math.h>
@@ -714,9 +715,86 @@ static void printable_name(const char *name, size_t len, char out[48])
     memcpy(out + n, len > 40 ? "..." : "", len > 40 ? 4 : 1);
 }
 
+/* ---- large OFFERS events, one offer at a time ---------------------------------------------------
+ */
+
+/* Below this size a whole parse costs little; above it, offers are parsed one by one. */
+#define STREAM_OFFERS_BYTES 65536
+
+typedef struct {
+    mesos_event *ev;
+    size_t i;
+    mk_err *err;
+} offer_walk;
+
+static int count_element(const char *text, json_span element, void *ud)
+{
+    (void)text;
+    (void)element;
+    (*(size_t *)ud)++;
+    return 0;
+}
+
+static int read_offer_text(const char *text, json_span sp, void *ud)
+{
+    offer_walk *w = ud;
+    char path[JF_PATH_LEN];
+    jf_subpath(path, "offers", "offers", (long)w->i);
+    json_error_t jerr;
+    json_t *o = json_loadb(text + sp.begin, sp.end - sp.begin, JSON_REJECT_DUPLICATES, &jerr);
+    if (!o)
+        return mk_err_set(w->err, "%s is not JSON (%s)", path, jerr.text);
+    w->ev->u.offers.n_offers++;
+    int rc = read_offer(o, &w->ev->u.offers.offers[w->i++], path, w->err);
+    json_decref(o);
+    return rc;
+}
+
+/* Parses an OFFERS event whose offers array is at `offers`: the event without the array first,
+ * then each offer. Returns 0 or -1 as mesos_event_parse, or 1 if the text is not an OFFERS event
+ * (the caller then parses it whole). */
+static int parse_streamed_offers(const char *json, size_t len, json_span offers, mesos_event *out,
+                                 mk_err *err)
+{
+    size_t rest = len - offers.end;
+    cleanup_free char *skeleton = mk_xmalloc(offers.begin + 2 + rest);
+    memcpy(skeleton, json, offers.begin);
+    memcpy(skeleton + offers.begin, "[]", 2);
+    memcpy(skeleton + offers.begin + 2, json + offers.end, rest);
+    cleanup_json json_t *doc =
+        json_loadb(skeleton, offers.begin + 2 + rest, JSON_REJECT_DUPLICATES, NULL);
+    const char *type = json_string_value(jf_field(doc, "type"));
+    const json_t *body = jf_field(doc, "offers");
+    if (!type || strcmp(type, "OFFERS") != 0 || !json_is_object(body) ||
+        !json_is_array(jf_field(body, "offers")))
+        return 1;
+    out->type = MESOS_EVENT_OFFERS;
+    size_t n = 0;
+    if (json_scan_elements(json, offers, count_element, &n) < 0)
+        return 1; /* the whole parse will say what is wrong */
+    if (n > 0)
+        out->u.offers.offers = mk_xcalloc(n, sizeof(mesos_offer));
+    offer_walk w = {.ev = out, .err = err};
+    if (json_scan_elements(json, offers, read_offer_text, &w) < 0) {
+        mk_err_prefix(err, "OFFERS event");
+        mesos_event_clear(out);
+        return -1;
+    }
+    return 0;
+}
+
 int mesos_event_parse(const char *json, size_t len, mesos_event *out, mk_err *err)
 {
     memset(out, 0, sizeof(*out));
+    json_span offers;
+    if (len > STREAM_OFFERS_BYTES &&
+        json_scan_nested_array(json, len, "offers", "offers", &offers) == 0) {
+        int rc = parse_streamed_offers(json, len, offers, out, err);
+        if (rc <= 0)
+            return rc;
+        mesos_event_clear(out);
+        memset(out, 0, sizeof(*out));
+    }
     json_error_t jerr;
     cleanup_json json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!doc)
