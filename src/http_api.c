@@ -1,0 +1,448 @@
+/*
+ * http_api: libmicrohttpd with a thread per connection; each request is checked here, then asked
+ * of the core through the queue, and the connection's thread waits for the answer.
+ *
+ * A thread per connection suits this server: requests are tiny and the work is the core's, so a
+ * thread mostly waits on its reply, and many requests in flight become one batch for the core
+ * (it drains the whole queue per wakeup). Keep-alive connections are kept, so a client polling the
+ * status pays for no handshakes. Per request this file allocates only the core message, its JSON
+ * arguments and the answer's text: the benchmark's request rate is bounded by the core, not here.
+ *
+ * Order of checks, each answered before the next runs: route and method (404/405), auth (401/403),
+ * kind (404), arguments (400). Nothing that fails a check reaches the core.
+ */
+#include "http_api.h"
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http_page.h"
+#include "log.h"
+#include "util.h"
+
+#define COMPONENT        "api"
+#define MAX_CONNECTIONS  256 /* one thread each; far more than operators and pollers need */
+#define IDLE_TIMEOUT_S   30  /* an idle keep-alive connection gives its thread back after this */
+#define MAX_TASK_ID      255
+#define MAX_AUTH_B64     4096 /* longer credentials are refused without decoding them */
+#define MAX_COUNT_DIGITS 9    /* more digits is out of range for every kind (and fits a long) */
+#define MAX_PATH         1024
+
+struct http_api {
+    const config *cfg;
+    core_queue *queue;
+    struct MHD_Daemon *daemon;
+    double core_timeout_s;
+    bool auth;       /* credentials configured: every route but /health needs them */
+    char *challenge; /* the WWW-Authenticate value, built once */
+};
+
+typedef enum { ROUTE_READ, ROUTE_CHANGE } route_kind;
+
+/* ---- responses ---------------------------------------------------------------------------------
+ */
+
+/* Queues `text` (taken) with the headers every answer carries; `allow`, `challenge` may be NULL. */
+static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, char *text,
+                                 const char *type, const char *allow, const char *challenge)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    if (challenge)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, challenge);
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static char *json_text(const json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    return text ? text : mk_xstrdup("{}");
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, const json_t *body)
+{
+    return send_text(c, status, json_text(body), "application/json", NULL, NULL);
+}
+
+/* {"error": msg} with extra headers. */
+static enum MHD_Result send_error_with(struct MHD_Connection *c, unsigned status, const char *msg,
+                                       const char *allow, const char *challenge)
+{
+    cleanup_json json_t *body = json_pack("{s:s}", "error", msg);
+    return send_text(c, status, json_text(body), "application/json", allow, challenge);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return send_error_with(c, status, msg, NULL, NULL);
+}
+
+/* A client's text quoted back in an error: at most `size`-1 printable ASCII bytes, others as '?',
+ * so the message is always valid UTF-8 (jansson refuses anything else) and has no control bytes. */
+static const char *printable(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; s[n] && n + 1 < size; n++)
+        out[n] = s[n] >= 0x20 && s[n] < 0x7f ? s[n] : '?';
+    out[n] = '\0';
+    return out;
+}
+
+/* ---- auth --------------------------------------------------------------------------------------
+ */
+
+/* Whether the request carries the configured credentials. Both fields are compared over their full
+ * length (mk_consttime_equal), so the time taken says nothing about where a guess went wrong. */
+static bool authorized(const http_api *api, struct MHD_Connection *c)
+{
+    const char *header =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!header || strncasecmp(header, "Basic ", 6) != 0)
+        return false;
+    const char *b64 = header + 6;
+    while (*b64 == ' ')
+        b64++;
+    size_t len = strlen(b64);
+    while (len > 0 && b64[len - 1] == ' ')
+        len--;
+    if (len == 0 || len > MAX_AUTH_B64)
+        return false;
+    unsigned char decoded[3 * MAX_AUTH_B64 / 4 + 4]; /* on the stack: no allocation per request */
+    long n = mk_base64_decode(b64, len, decoded);
+    bool ok = false;
+    if (n > 0) {
+        const unsigned char *colon = memchr(decoded, ':', (size_t)n);
+        if (colon) {
+            size_t ulen = (size_t)(colon - decoded), plen = (size_t)n - ulen - 1;
+            const char *user = api->cfg->auth_username, *pass = api->cfg->auth_password;
+            /* & rather than &&: the password is compared even when the user is wrong */
+            int u = mk_consttime_equal(decoded, ulen, user, strlen(user));
+            int p = mk_consttime_equal(colon + 1, plen, pass, strlen(pass));
+            ok = (u & p) != 0;
+        }
+        explicit_bzero(decoded, (size_t)n);
+    }
+    return ok;
+}
+
+/* ---- arguments ---------------------------------------------------------------------------------
+ */
+
+static bool valid_task_id(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+    return n > 0 && n <= MAX_TASK_ID && s[n] == '\0';
+}
+
+/* Decimal digits only (no sign, no space), at most `max`; -1 otherwise, with the reason in `why`.
+ */
+static long parse_count(const char *s, long max, const char **why)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || s[n] != '\0') {
+        *why = "must be a whole number written with digits only";
+        return -1;
+    }
+    while (n > 1 && *s == '0') /* leading zeros do not make a number too large */
+        s++, n--;
+    long v = n > MAX_COUNT_DIGITS ? max + 1 : strtol(s, NULL, 10);
+    if (v > max) {
+        *why = "is too large";
+        return -1;
+    }
+    return v;
+}
+
+/* The `force` query argument: absent, true/1 or false/0. Returns -1 for anything else. */
+static int parse_force(struct MHD_Connection *c, bool *force)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "force");
+    *force = v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+    if (v && !*force && strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
+        return -1;
+    return 0;
+}
+
+/* ---- the core ----------------------------------------------------------------------------------
+ */
+
+/* Asks the core (`body` is taken); returns the HTTP status (503 when the core does not answer in
+ * time or is stopping) and the answer's body in *out (may be NULL). */
+static unsigned ask_core(http_api *api, const char *name, json_t *body, json_t **out)
+{
+    core_reply *reply = core_reply_new();
+    *out = NULL;
+    if (core_queue_push(api->queue, core_msg_new(CORE_MSG_REQUEST, name, body, reply)) < 0) {
+        core_reply_unref(reply);
+        *out = json_pack("{s:s}", "error", "the scheduler is stopping");
+        return 503;
+    }
+    int status = 0;
+    int rc = core_reply_wait(reply, api->core_timeout_s, &status, out);
+    core_reply_unref(reply); /* the core keeps its own reference if it has not answered yet */
+    if (rc < 0) {
+        log_warn(COMPONENT, "the core did not answer a '%s' request within %.1fs", name,
+                 api->core_timeout_s);
+        *out = json_pack("{s:s}", "error", "the scheduler's core did not answer in time");
+        return 503;
+    }
+    if (status < 100 || status > 599) {
+        log_error(COMPONENT, "the core answered '%s' with status %d", name, status);
+        return 500;
+    }
+    return (unsigned)status;
+}
+
+static enum MHD_Result answer_from_core(http_api *api, struct MHD_Connection *c, const char *name,
+                                        json_t *body)
+{
+    json_t *out = NULL;
+    unsigned status = ask_core(api, name, body, &out);
+    enum MHD_Result r = send_json(c, status, out);
+    json_decref(out);
+    return r;
+}
+
+/* `/`: the status document as HTML; an error from the core stays JSON. */
+static enum MHD_Result answer_page(http_api *api, struct MHD_Connection *c)
+{
+    json_t *out = NULL;
+    unsigned status = ask_core(api, "status", json_object(), &out);
+    if (status != 200) {
+        enum MHD_Result r = send_json(c, status, out);
+        json_decref(out);
+        return r;
+    }
+    char *html = http_page_render(out);
+    json_decref(out);
+    return send_text(c, 200, html, "text/html; charset=utf-8", NULL, NULL);
+}
+
+/* ---- routing -----------------------------------------------------------------------------------
+ */
+
+/* Splits "/a/b/" in place into at most `max` segments (one trailing slash ignored); returns the
+ * count, or -1 for an empty segment ("//") or too many. */
+static int split_path(char *path, char **seg, int max)
+{
+    int n = 0;
+    size_t len = strlen(path);
+    if (len > 1 && path[len - 1] == '/')
+        path[len - 1] = '\0';
+    if (path[0] != '/')
+        return -1;
+    if (path[1] == '\0')
+        return 0;
+    char *p = path + 1;
+    while (p) {
+        if (n == max)
+            return -1;
+        char *slash = strchr(p, '/');
+        if (slash)
+            *slash = '\0';
+        if (!*p)
+            return -1;
+        seg[n++] = p;
+        p = slash ? slash + 1 : NULL;
+    }
+    return n;
+}
+
+typedef struct {
+    route_kind kind;
+    const char *request;                    /* the core request's name; NULL for the HTML page */
+    const char *task, *member_kind, *count; /* path arguments, NULL when the route has none */
+} route;
+
+/* Matches the path's segments to a route; false if none. */
+static bool match_route(char **seg, int n, route *r)
+{
+    bool v0 = n >= 2 && strcmp(seg[0], "v0") == 0;
+    *r = (route){.kind = ROUTE_READ};
+    if (n == 0)
+        return true; /* the page */
+    if (n == 1 && strcmp(seg[0], "health") == 0)
+        r->request = "health";
+    else if (v0 && n == 2 && strcmp(seg[1], "status") == 0)
+        r->request = "status";
+    else if (v0 && n == 3 && strcmp(seg[1], "container") == 0)
+        r->request = "container", r->task = seg[2];
+    else if (v0 && n == 4 && strcmp(seg[1], "task") == 0 && strcmp(seg[2], "kill") == 0)
+        r->request = "kill", r->kind = ROUTE_CHANGE, r->task = seg[3];
+    else if (v0 && n == 3 && strcmp(seg[2], "reflate") == 0)
+        r->request = "reflate", r->kind = ROUTE_CHANGE, r->member_kind = seg[1];
+    else if (v0 && n == 4 && strcmp(seg[2], "scale") == 0)
+        r->request = "scale", r->kind = ROUTE_CHANGE, r->member_kind = seg[1], r->count = seg[3];
+    else
+        return false;
+    return true;
+}
+
+static enum MHD_Result route_request(http_api *api, struct MHD_Connection *c, const char *url,
+                                     const char *method)
+{
+    char path[MAX_PATH], quoted[80];
+    char *seg[5];
+    route r;
+    size_t len = strlen(url);
+    if (len >= sizeof(path))
+        return send_error(c, 404, "no such route");
+    memcpy(path, url, len + 1);
+    int n = split_path(path, seg, (int)MK_ARRAY_LEN(seg));
+    if (n < 0 || !match_route(seg, n, &r))
+        return send_error(c, 404, "no such route: %s", printable(url, quoted, sizeof(quoted)));
+
+    bool is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    bool is_post = strcmp(method, "POST") == 0;
+    if (!(is_get || (is_post && r.kind == ROUTE_CHANGE)))
+        return send_error_with(c, 405, "method not allowed",
+                               r.kind == ROUTE_CHANGE ? "GET, HEAD, POST" : "GET, HEAD", NULL);
+
+    bool open = r.request && strcmp(r.request, "health") == 0;
+    if (api->auth && !open && !authorized(api, c))
+        return send_error_with(c, 401, "authentication required", NULL, api->challenge);
+    if (!api->auth && r.kind == ROUTE_CHANGE)
+        return send_error(c, 403,
+                          "changes are disabled: set AUTH_USERNAME and AUTH_PASSWORD on "
+                          "the scheduler to enable them");
+
+    const char *mk = r.member_kind;
+    if (mk && strcmp(mk, "kafka") != 0 && strcmp(mk, "zookeeper") != 0)
+        return send_error(c, 404, "unknown kind '%s': use kafka or zookeeper",
+                          printable(mk, quoted, sizeof(quoted)));
+    if (r.task && !valid_task_id(r.task))
+        return send_error(c, 400, "task id: must be 1 to %d letters, digits, '.', '_' or '-'",
+                          MAX_TASK_ID);
+    long count = 0;
+    bool force = false;
+    if (r.count) {
+        const char *why = "is invalid";
+        long max = strcmp(mk, "kafka") == 0 ? 1000 : 99;
+        count = parse_count(r.count, max, &why);
+        if (count < 0)
+            return send_error(c, 400, "count: %s (a whole number from 0 to %ld for %s, got '%s')",
+                              why, max, mk, printable(r.count, quoted, 24));
+        if (parse_force(c, &force) < 0)
+            return send_error(c, 400, "force: must be true, false, 1 or 0");
+    }
+    if (!r.request)
+        return answer_page(api, c);
+
+    json_t *body = json_object();
+    if (r.task)
+        json_object_set_new(body, "task_id", json_string(r.task));
+    if (mk)
+        json_object_set_new(body, "kind", json_string(mk));
+    if (r.count) {
+        json_object_set_new(body, "count", json_integer(count));
+        json_object_set_new(body, "force", json_boolean(force));
+    }
+    return answer_from_core(api, c, r.request, body);
+}
+
+/* MHD's access handler: called once with the headers, then for each piece of the body, then once
+ * more with none left; the answer is given on that last call. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **state)
+{
+    static int headers_seen;
+    if (*state == NULL) {
+        *state = &headers_seen;
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        *upload_data_size = 0; /* bodies are not used: every argument is in the path */
+        return MHD_YES;
+    }
+    log_debug(COMPONENT, "%s %s", method, url);
+    return route_request(cls, c, url, method);
+}
+
+/* ---- start and stop ------------------------------------------------------------------------- */
+
+/* libmicrohttpd's own messages (printf-style, from the library: trusted formats). */
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_warn(COMPONENT, "http server: %s", msg);
+}
+
+static struct MHD_Daemon *start_daemon(http_api *api, unsigned flags)
+{
+    return MHD_start_daemon(
+        flags | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+        (uint16_t)api->cfg->framework_port, NULL, NULL, on_request, api, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, /* first, or MHD logs some lines itself */
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_END);
+}
+
+http_api *http_api_start(const config *cfg, core_queue *queue, mk_err *err)
+{
+    http_api *api = mk_xcalloc(1, sizeof(*api));
+    api->cfg = cfg;
+    api->queue = queue;
+    api->core_timeout_s = HTTP_API_CORE_TIMEOUT_S;
+    api->auth = cfg->auth_username && cfg->auth_password;
+    /* The realm is the framework's name, with what would end the quoted string replaced. */
+    char realm[128];
+    printable(cfg->framework_name ? cfg->framework_name : "mesos-kafka", realm, sizeof(realm));
+    for (char *p = realm; *p; p++)
+        if (*p == '"' || *p == '\\')
+            *p = '_';
+    api->challenge = mk_xasprintf("Basic realm=\"%s\", charset=\"UTF-8\"", realm);
+    /* Both IPv6 and IPv4 where the host has IPv6; IPv4 alone where it does not. */
+    api->daemon = start_daemon(api, MHD_USE_DUAL_STACK);
+    if (!api->daemon)
+        api->daemon = start_daemon(api, 0);
+    if (!api->daemon) {
+        free(api->challenge);
+        free(api);
+        mk_err_set(err, "FRAMEWORK_PORT: cannot serve the API on port %d (in use?)",
+                   cfg->framework_port);
+        return NULL;
+    }
+    log_info(COMPONENT, "serving the API and status page on port %d%s", cfg->framework_port,
+             api->auth ? " (Basic auth)" : " (read-only: AUTH_USERNAME/AUTH_PASSWORD not set)");
+    return api;
+}
+
+void http_api_stop(http_api *api)
+{
+    if (!api)
+        return;
+    MHD_stop_daemon(api->daemon); /* joins every connection thread, waits included */
+    free(api->challenge);
+    free(api);
+}
+
+void http_api_set_core_timeout(http_api *api, double seconds)
+{
+    api->core_timeout_s = seconds;
+}

@@ -1,0 +1,55 @@
+/*
+ * http_api: the framework's HTTP server (libmicrohttpd) on FRAMEWORK_PORT: the /v0 API, /health and
+ * the HTML status page at `/` that FrameworkInfo.webui_url points to.
+ *
+ * The server never touches cluster state. Each request is checked here (auth, method, path,
+ * arguments) and then becomes one CORE_MSG_REQUEST on the core queue, named after the operation,
+ * with its arguments as a JSON object; the connection's thread waits for the core's reply and
+ * writes it as JSON with the status the core chose. A request that fails the checks never reaches
+ * the core.
+ *
+ * Requests the core receives (name: body -> reply):
+ *   "status":    {}                                    -> 200 the status document (below)
+ *   "health":    {}                                    -> 200 {"status": "ok", ...}
+ *   "container": {"task_id": s}                        -> 200 task document | 404
+ *   "reflate":   {"kind": "kafka"|"zookeeper"}         -> 200 {"scheduled": [...]} (mutating)
+ *   "scale":     {"kind": k, "count": n, "force": b}   -> 200 | 400 | 409 (mutating)
+ *   "kill":      {"task_id": s}                        -> 200 | 404 | 409 (mutating)
+ *
+ * Routes (GET everywhere; POST also on the mutating ones):
+ *   GET /health, GET /v0/status, GET /v0/container/<taskId>, /v0/<kind>/reflate,
+ *   /v0/<kind>/scale/<count>[?force=true], /v0/task/kill/<taskId>, GET / (HTML).
+ * Auth: when AUTH_USERNAME/AUTH_PASSWORD are set, every route but /health needs HTTP Basic auth,
+ * compared in constant time (401 with WWW-Authenticate otherwise). When they are not set, reads are
+ * open and the mutating routes answer 403 (start-up warns about it).
+ * Errors are JSON {"error": "..."}: 400 bad argument (naming it), 401, 403, 404 unknown route or
+ * task, 405 wrong method (with Allow), 503 when the core does not answer in time.
+ *
+ * The status document ("status" reply), also what `/` renders:
+ *   {"framework": {"id", "name", "subscribed"},
+ *    "zookeeper": {"desired", "quorum", "settled", "connect"}, "kafka": {"desired", "registered",
+ * "bootstrap"}, "members": [{"kind", "id", "name", "state", "task_id", "task_state", "healthy",
+ * "agent_id", "hostname", "address", "failures", "next_launch_in_s", "message", "registered"}],
+ *    "recent_failures": [{"time", "member", "task_id", "state", "message"}]}
+ * Values may be null where unknown.
+ */
+#ifndef MK_HTTP_API_H
+#define MK_HTTP_API_H
+
+#include "config.h"
+#include "core_queue.h"
+#include "util.h"
+
+/* How long a request waits for the core before answering 503. */
+#define HTTP_API_CORE_TIMEOUT_S 10.0
+
+typedef struct http_api http_api;
+
+/* Starts serving on cfg->framework_port (all addresses). The queue must outlive the server. */
+http_api *http_api_start(const config *cfg, core_queue *queue, mk_err *err);
+/* Stops accepting, waits for requests in flight, frees. NULL is fine. */
+void http_api_stop(http_api *api);
+/* For tests: how long a request waits for the core (default HTTP_API_CORE_TIMEOUT_S). */
+void http_api_set_core_timeout(http_api *api, double seconds);
+
+#endif
