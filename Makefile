@@ -7,6 +7,7 @@
 #   make fuzz       build the libFuzzer targets (clang) into build/fuzz/
 #   make lint       cppcheck, clang-tidy, shellcheck
 #   make format     clang-format every C file in place
+#   make bench      print the performance figures (offers, memory, API requests/s)
 #   make env.example  regenerate env.example from the configuration table
 
 CC      ?= cc
@@ -17,7 +18,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(WARN) $(PKG_CFLAGS)
-LIBS    := $(PKG_LIBS) -lpthread -lm
+LIBS    := $(PKG_LIBS) -lzookeeper_mt -lpthread -lm
 
 SAN ?= 0
 ifeq ($(SAN),1)
@@ -113,7 +114,7 @@ lint:
 	shellcheck scripts/*.sh .ci/run $(wildcard containers/*/*.sh)
 
 format:
-	clang-format -i $(wildcard src/*.[ch] sim/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c)
+	clang-format -i $(wildcard src/*.[ch] sim/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c)
 
 env.example: $(O)/mesos-kafka
 	$(O)/mesos-kafka env-example > env.example
@@ -123,6 +124,16 @@ check-env-example: $(O)/mesos-kafka
 
 clean:
 	rm -rf build
+
+# Figures: offer decisions at 1,000 and 10,000 offers, memory, API requests per second.
+BENCH_BIN := $(patsubst tests/bench/%.c,build/bench/%,$(wildcard tests/bench/*.c))
+build/bench/%: tests/bench/%.c build/libmk.a $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 -g -o $@ $< build/libmk.a $(LIBS)
+
+bench:
+	$(MAKE) all $(BENCH_BIN)
+	./scripts/bench.sh
 
 # The README's first command: a local demo (simulated Mesos over HTTPS with auth, then mesos-kafka).
 demo:

@@ -44,7 +44,7 @@ api_secret="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 # The agents run ZooKeeper and Kafka from the servers `make deps` installed.
 MK_SERVERS_ENV="${MK_SERVERS_ENV:-${MK_CACHE_DIR:-$HOME/.cache/mesos-kafka}/servers.env}" \
-build/mesos-sim --port "$mesos_port" --bind 127.0.0.1 --hostname 127.0.0.1 --agents 3 \
+build/mesos-sim --port "$mesos_port" --bind 127.0.0.1 --hostname 127.0.0.1 --agents 4 \
     --tls-cert "$pki/master.pem" --tls-key "$pki/master.key" --credentials "kafka:$mesos_secret" \
     --control-port "$control_port" --call-log "$demo_dir/mesos-calls.jsonl" \
     --work-dir "$demo_dir/agents" --image-map sim/images.map \
@@ -55,34 +55,65 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 grep -q "mesos-sim: ready" "$demo_dir/mesos-sim.log" || { cat "$demo_dir/mesos-sim.log"; exit 1; }
-echo "demo: simulated Mesos master at https://127.0.0.1:$mesos_port (3 agents)"
+echo "demo: simulated Mesos master at https://127.0.0.1:$mesos_port (4 agents)"
 
+# Small JVMs: the demo runs six servers on one machine.
 FRAMEWORK_NAME=mesos-kafka FRAMEWORK_STATEFILE_PATH="$demo_dir/state" FRAMEWORK_PORT="$api_port" \
 MESOS_MASTER="127.0.0.1:$mesos_port" MESOS_SSL=true MESOS_CA_CERT="$pki/ca.pem" \
 MESOS_USERNAME=kafka MESOS_PASSWORD="$mesos_secret" AUTH_USERNAME=admin AUTH_PASSWORD="$api_secret" \
 ZOOKEEPER_COUNT=3 KAFKA_COUNT=3 LOGLEVEL=INFO \
+ZOOKEEPER_CPU=0.25 ZOOKEEPER_MEM=384 ZOOKEEPER_HEAP=128 ZOOKEEPER_DISK=512 \
+KAFKA_CPU=0.5 KAFKA_MEM=1024 KAFKA_HEAP=384 KAFKA_DISK=2048 \
+VOLUME_ZOOKEEPER=zookeeper-data VOLUME_KAFKA=kafka-data FAILOVER_DELAY=5s FAILOVER_MAX_DELAY=60s \
+KAFKA_OPTIONS="default.replication.factor=3,num.partitions=3,group.initial.rebalance.delay.ms=0" \
     build/mesos-kafka >"$demo_dir/mesos-kafka.log" 2>&1 &
 pids+=("$!")
 
-printf 'demo: waiting for mesos-kafka to subscribe'
-for _ in $(seq 1 300); do
-    if curl -fsS "http://127.0.0.1:$control_port/control/state" 2>/dev/null | grep -q '"connected": *true'; then
-        break
-    fi
+api="http://127.0.0.1:$api_port"
+auth="admin:$api_secret"
+# One line of progress per change: "zookeeper 2/3 running, kafka 0/3 registered".
+last=""
+for _ in $(seq 1 600); do
     kill -0 "${pids[1]}" 2>/dev/null || { echo; tail -n 20 "$demo_dir/mesos-kafka.log"; exit 1; }
-    printf '.'
-    sleep 0.2
+    status=$(curl -fsS -u "$auth" "$api/v0/status" 2>/dev/null || true)
+    if [ -n "$status" ]; then
+        line=$(python3 - "$status" <<'PY'
+import json, sys
+st = json.loads(sys.argv[1])
+zk, kafka = st["zookeeper"], st["kafka"]
+up = sum(m["state"] == "running" for m in st["members"] if m["kind"] == "zookeeper")
+quorum = ", quorum" if zk["quorum"] else ""
+print(f"zookeeper {up}/{zk['desired']} running{quorum}, "
+      f"kafka {kafka['registered']}/{kafka['desired']} registered")
+PY
+)
+        [ "$line" != "$last" ] && echo "demo: $line" && last=$line
+        case $line in *"kafka 3/3 registered"*) break ;; esac
+    fi
+    sleep 1
 done
-echo
-curl -fsS "http://127.0.0.1:$control_port/control/state" | grep -q '"connected": *true' || {
-    tail -n 20 "$demo_dir/mesos-kafka.log"; exit 1; }
-framework_id=$(sed -n 's/.*"framework_id": *"\([^"]*\)".*/\1/p' "$demo_dir/state/mesos-kafka.state.json")
+case $last in *"kafka 3/3 registered"*) ;; *)
+    echo "demo: the cluster did not come up in 10 minutes; see $demo_dir/mesos-kafka.log"; exit 1 ;;
+esac
+
+bootstrap=$(curl -fsS -u "$auth" "$api/v0/status" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["kafka"]["bootstrap"])')
+task=$(curl -fsS -u "$auth" "$api/v0/status" |
+    python3 -c 'import json,sys; print([m["task_id"] for m in json.load(sys.stdin)["members"] if m["name"] == "kafka-0"][0])')
 cat <<MSG
-demo: mesos-kafka is subscribed as framework $framework_id
-demo: state file   $demo_dir/state/mesos-kafka.state.json
-demo: logs         $demo_dir/mesos-kafka.log, $demo_dir/mesos-sim.log
-demo: try          curl -s http://127.0.0.1:$control_port/control/state
-demo:              curl -s -X POST http://127.0.0.1:$control_port/control/drop-stream   (it re-subscribes)
+
+demo: ZooKeeper and Kafka are running on the simulated agents.
+demo: bootstrap servers  $bootstrap
+demo: status page        $api/   (user admin, password $api_secret)
+demo: try
+  echo hello | kcat -b $bootstrap -P -t demo && kcat -b $bootstrap -C -t demo -e
+  curl -u $auth $api/v0/status
+  curl -u $auth $api/v0/container/$task
+  curl -u $auth -X POST $api/v0/kafka/scale/4
+  curl -u $auth -X POST $api/v0/task/kill/$task
+  curl -u $auth -X POST $api/v0/kafka/reflate
+  curl -u $auth -X POST $api/v0/kafka/scale/3
+demo: logs under $demo_dir (mesos-kafka.log, mesos-sim.log, agents/*/.../stdout)
 demo: Ctrl-C stops everything.
 MSG
 wait "${pids[1]}"

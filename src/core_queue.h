@@ -5,7 +5,7 @@
  * callback given at creation (the scheduler passes one that calls mesos_client_wakeup(), so a core
  * blocked in curl_multi_poll() returns at once). The queue never looks inside a message.
  *
- * A message that needs an answer (an HTTP API request, from the next issue on) carries a
+ * A message that needs an answer (an HTTP API request) carries a
  * core_reply: the requesting thread waits on it with a timeout, the core posts the answer. Both
  * hold a reference, so whichever side finishes last frees it, and a requester that gave up never
  * leaves the core writing into freed memory.
@@ -18,6 +18,7 @@
 typedef enum {
     CORE_MSG_STOP = 1, /* SIGTERM/SIGINT: stop cleanly, leaving the framework registered */
     CORE_MSG_REQUEST,  /* an API request: `name` says which, `body` its arguments; needs a reply */
+    CORE_MSG_ZK_STATE, /* zk_watch: what the ensemble and the brokers look like now (`body`) */
 } core_msg_type;
 
 typedef struct core_reply core_reply;

@@ -1,59 +1,35 @@
 /*
- * scheduler: the core loop and the state it owns.
+ * scheduler: the core loop, the subscription, and the state file.
  *
  * Loop: mesos_client_run() (I/O, timers, Mesos events through the handlers below), then the core
- * queue (messages from other threads), until a stop message or a fatal error. SIGTERM and SIGINT
- * are taken by a small thread with sigwait() and turned into CORE_MSG_STOP messages, so a signal
- * is handled like any other request on the core thread, and no signal handler has to touch curl.
- * (SIGUSR1 is blocked too: the core sends it to end that thread at exit.)
+ * queue (API requests, ZooKeeper snapshots, stop messages), then the timers of the cluster
+ * (scheduler_tick), until a stop message or a fatal error. SIGTERM and SIGINT are taken by a small
+ * thread with sigwait() and turned into CORE_MSG_STOP messages, so a signal is handled like any
+ * other request on the core thread, and no signal handler has to touch curl. (SIGUSR1 is blocked
+ * too: the core sends it to end that thread at exit.)
  *
- * What this issue decides: the framework id is loaded from the state file, persisted when a
- * SUBSCRIBED brings a new one (before any call goes out) and cleared when the master says the
- * framework was removed. After each SUBSCRIBED the core reconciles (explicitly for the tasks it
- * knows, then implicitly). It wants no resources yet, so every offer is declined with
- * filters.refuse_seconds = OFFER_REFUSE_SECONDS and offers are suppressed once; the placement of
- * the next issue plugs in at want_offers() / place_offer(), and update_offer_interest() revives
- * when it wants something.
+ * The state file holds the framework id, the desired counts and every member (its home, its
+ * current task, its failures). It is written before anything depends on it: the framework id
+ * before the first call after SUBSCRIBED, a launch's task id before the ACCEPT that starts it, a
+ * status before its ACKNOWLEDGE. After each SUBSCRIBED the core reconciles explicitly for the tasks
+ * it knows, then implicitly.
  */
 #include "scheduler.h"
+#include "scheduler_internal.h"
 
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core_queue.h"
 #include "log.h"
 #include "mesos_call.h"
-#include "mesos_client.h"
 #include "statefile.h"
 #include "util.h"
 
-#define COMPONENT       "scheduler"
-#define STATE           "state"
-#define LOOP_TIMEOUT_MS 1000
-
-typedef struct {
-    const config *cfg;
-    mesos_client *client;
-    core_queue *queue;
-
-    char *framework_id; /* as persisted in the state file; NULL = none yet */
-    bool suppressed;    /* we told the master to stop offers since the last SUBSCRIBED */
-    char **offers;      /* ids of offers held (the next issue's placement keeps some) */
-    size_t n_offers;
-
-    bool stopping;
-    int exit_status;
-
-    sigset_t signals;
-    sigset_t old_mask;
-    pthread_t signal_thread;
-    bool signal_thread_started;
-    atomic_bool quitting;
-} scheduler;
+#define COMPONENT        "scheduler"
+#define STATE            "state"
+#define LOOP_TIMEOUT_MS  1000
+#define ZK_POLL_INTERVAL 2.0
 
 /* ---- persistence ----------------------------------------------------------------------------- */
 
@@ -64,33 +40,105 @@ static json_t *state_document(const scheduler *s)
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return json_pack("{s:i, s:o, s:s, s:s}", "schema_version", STATEFILE_SCHEMA_VERSION,
-                     "framework_id", s->framework_id ? json_string(s->framework_id) : json_null(),
-                     "framework_name", s->cfg->framework_name, "updated_at", when);
+    json_t *members = json_array();
+    for (size_t i = 0; i < s->n_members; i++)
+        json_array_append_new(members, member_to_json(s->members[i]));
+    json_t *doomed = json_array();
+    for (size_t i = 0; i < s->n_doomed; i++)
+        json_array_append_new(doomed, json_string(s->doomed[i]));
+    return json_pack("{s:i, s:o, s:s, s:s, s:{s:i, s:i}, s:o, s:o}", "schema_version",
+                     STATEFILE_SCHEMA_VERSION, "framework_id",
+                     s->framework_id ? json_string(s->framework_id) : json_null(), "framework_name",
+                     s->cfg->framework_name, "updated_at", when, "desired", "zookeeper",
+                     s->desired[KIND_ZOOKEEPER], "kafka", s->desired[KIND_KAFKA], "members",
+                     members, "doomed_tasks", doomed);
 }
 
-static int persist(scheduler *s, mk_err *err)
+int scheduler_persist(scheduler *s, mk_err *err)
 {
     cleanup_json json_t *doc = state_document(s);
     if (!doc)
         return mk_err_set(err, "cannot build the state document");
     if (statefile_write(s->cfg->statefile_path, doc, err) < 0)
         return -1;
+    s->dirty = false;
     log_debug(STATE, "wrote %s", s->cfg->statefile_path);
     return 0;
 }
 
 /* Stops the core with exit status 1 (the caller logged nothing yet). */
-static void fail(scheduler *s, const char *reason)
+void scheduler_fail(scheduler *s, const char *reason)
 {
     log_error(COMPONENT, "stopping: %s", reason);
     s->stopping = true;
     s->exit_status = SCHEDULER_EXIT_FATAL;
 }
 
+static int load_desired(scheduler *s, const json_t *doc, const char *path, mk_err *err)
+{
+    const json_t *desired = json_object_get(doc, "desired");
+    if (!desired)
+        return 0; /* a file from before members existed: the environment decides */
+    static const int limits[N_KINDS] = {99, 1000};
+    for (int k = 0; k < N_KINDS; k++) {
+        const json_t *v = json_object_get(desired, member_kind_name((member_kind)k));
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > limits[k])
+            return mk_err_set(err,
+                              "state file %s: desired.%s is not a count from 0 to %d; it was not "
+                              "replaced. Fix or move it away (running tasks would be orphaned)",
+                              path, member_kind_name((member_kind)k), limits[k]);
+        int n = (int)json_integer_value(v);
+        int env = k == KIND_ZOOKEEPER ? s->cfg->zookeeper_count : s->cfg->kafka_count;
+        if (n != env)
+            log_warn(STATE,
+                     "%s keeps %d %s member(s) (set through the API); %s_COUNT=%d is "
+                     "ignored while the state file exists",
+                     path, n, member_kind_name((member_kind)k),
+                     k == KIND_ZOOKEEPER ? "ZOOKEEPER" : "KAFKA", env);
+        s->desired[k] = n;
+    }
+    return 0;
+}
+
+static int load_members(scheduler *s, const json_t *doc, const char *path, mk_err *err)
+{
+    const json_t *members = json_object_get(doc, "members");
+    if (members && !json_is_array(members))
+        return mk_err_set(err, "state file %s: members is not an array; it was not replaced", path);
+    size_t i;
+    const json_t *mj;
+    json_array_foreach(members, i, mj)
+    {
+        mk_err merr = {{0}};
+        member *m = member_from_json(mj, &merr);
+        if (!m || scheduler_find_member(s, m->kind, m->id)) {
+            if (m)
+                mk_err_set(&merr, "a second member %s-%d", member_kind_name(m->kind), m->id);
+            member_free(m);
+            return mk_err_set(err,
+                              "state file %s: members[%zu]: %s; it was not replaced. Fix or move "
+                              "it away (running tasks would be orphaned)",
+                              path, i, merr.msg);
+        }
+        s->members = mk_xrealloc(s->members, (s->n_members + 1) * sizeof(member *));
+        s->members[s->n_members++] = m;
+    }
+    const json_t *doomed = json_object_get(doc, "doomed_tasks");
+    json_array_foreach(doomed, i, mj)
+    {
+        if (!json_is_string(mj))
+            return mk_err_set(err, "state file %s: doomed_tasks[%zu] is not a string", path, i);
+        s->doomed = mk_xrealloc(s->doomed, (s->n_doomed + 1) * sizeof(char *));
+        s->doomed[s->n_doomed++] = mk_xstrdup(json_string_value(mj));
+    }
+    return 0;
+}
+
 static int load_state(scheduler *s, mk_err *err)
 {
     const char *path = s->cfg->statefile_path;
+    s->desired[KIND_ZOOKEEPER] = s->cfg->zookeeper_count;
+    s->desired[KIND_KAFKA] = s->cfg->kafka_count;
     cleanup_json json_t *doc = NULL;
     if (statefile_read(path, &doc, err) < 0)
         return -1;
@@ -98,7 +146,8 @@ static int load_state(scheduler *s, mk_err *err)
         /* Writing at once proves the state can be kept before a framework exists that would
          * depend on it. */
         log_info(STATE, "no state file at %s: a new framework will be registered", path);
-        if (persist(s, err) < 0)
+        scheduler_apply_desired(s);
+        if (scheduler_persist(s, err) < 0)
             return -1;
         log_info(STATE, "created %s", path);
         return 0;
@@ -114,114 +163,74 @@ static int load_state(scheduler *s, mk_err *err)
     if (name && strcmp(name, s->cfg->framework_name) != 0)
         log_warn(STATE, "%s was written for framework name '%s'; FRAMEWORK_NAME is now '%s'", path,
                  name, s->cfg->framework_name);
+    if (load_desired(s, doc, path, err) < 0 || load_members(s, doc, path, err) < 0)
+        return -1;
     s->framework_id = json_is_string(fid) ? mk_xstrdup(json_string_value(fid)) : NULL;
-    if (s->framework_id)
-        log_info(STATE, "loaded %s: framework id %s", path, s->framework_id);
-    else
-        log_info(STATE, "loaded %s: no framework id yet", path);
+    scheduler_apply_desired(s);
+    size_t live = 0;
+    for (size_t i = 0; i < s->n_members; i++)
+        live += member_task_live(s->members[i]);
+    log_info(STATE, "loaded %s: framework id %s, %zu member(s), %zu task(s) to reconcile", path,
+             s->framework_id ? s->framework_id : "(none yet)", s->n_members, live);
     return 0;
 }
 
-/* ---- offers ---------------------------------------------------------------------------------- */
+/* ---- subscription ---------------------------------------------------------------------------- */
 
-static bool forget_offer(scheduler *s, const char *id)
+static void handle_subscribed(scheduler *s, const mesos_event *ev)
 {
-    for (size_t i = 0; i < s->n_offers; i++) {
-        if (strcmp(s->offers[i], id) == 0) {
-            free(s->offers[i]);
-            s->offers[i] = s->offers[--s->n_offers];
-            return true;
-        }
-    }
-    return false;
-}
-
-static void forget_all_offers(scheduler *s)
-{
-    for (size_t i = 0; i < s->n_offers; i++)
-        free(s->offers[i]);
-    s->n_offers = 0;
-}
-
-/* Whether anything waits for resources (a member to launch or restart). Nothing yet: the next
- * issue answers from the desired and actual ZooKeeper/Kafka members. */
-static bool want_offers(const scheduler *s)
-{
-    (void)s;
-    return false;
-}
-
-/* Tries to use `offer` for what is wanted; returns true if it was kept (accepted or held for a
- * later ACCEPT). The next issue's placement goes here. */
-static bool place_offer(scheduler *s, const mesos_offer *offer)
-{
-    (void)s;
-    (void)offer;
-    return false;
-}
-
-/* Asks for offers when something is wanted, stops them when nothing is. Called after offers were
- * answered and whenever the wanted state changes. */
-static void update_offer_interest(scheduler *s)
-{
-    const char *fid = mesos_client_framework_id(s->client);
-    if (!fid || !mesos_client_is_subscribed(s->client))
+    const char *fid = ev->u.subscribed.framework_id;
+    if (!fid)
         return;
-    bool want = want_offers(s);
-    if (want && s->suppressed) {
-        if (mesos_client_send(s->client, mesos_call_revive(fid, s->cfg->framework_role)) == 0) {
-            s->suppressed = false;
-            log_info(COMPONENT, "reviving offers for role %s", s->cfg->framework_role);
+    if (!s->framework_id || strcmp(s->framework_id, fid) != 0) {
+        char *old = s->framework_id;
+        s->framework_id = mk_xstrdup(fid);
+        mk_err err = {{0}};
+        if (scheduler_persist(s, &err) < 0) {
+            cleanup_free char *why = mk_xasprintf(
+                "framework id %s cannot be persisted (%s); without it a restart would orphan the "
+                "framework's tasks",
+                fid, err.msg);
+            free(old);
+            scheduler_fail(s, why);
+            return;
         }
-    } else if (!want && !s->suppressed) {
-        if (mesos_client_send(s->client, mesos_call_suppress(fid, s->cfg->framework_role)) == 0) {
-            s->suppressed = true;
-            log_info(COMPONENT, "nothing to launch: suppressing offers for role %s",
-                     s->cfg->framework_role);
-        }
+        if (old)
+            log_warn(STATE, "framework id %s replaces %s in %s", fid, old, s->cfg->statefile_path);
+        else
+            log_info(STATE, "framework id %s persisted in %s", fid, s->cfg->statefile_path);
+        free(old);
     }
+    /* A re-subscribe without suppressed_roles un-suppresses, and old offers are void. */
+    s->suppressed = false;
+    s->n_wanting = 0;
+    scheduler_reconcile(s);
 }
 
-static void handle_offers(scheduler *s, const mesos_event *ev)
+static void handle_error(scheduler *s, const mesos_event *ev)
 {
-    const char *fid = mesos_client_framework_id(s->client);
-    size_t n = ev->u.offers.n_offers;
-    const char **decline = mk_xcalloc(n ? n : 1, sizeof(char *));
-    size_t n_decline = 0;
-    for (size_t i = 0; i < n; i++) {
-        const mesos_offer *o = &ev->u.offers.offers[i];
-        if (want_offers(s) && place_offer(s, o))
-            continue;
-        decline[n_decline++] = o->id;
+    /* The client forgets an id the master no longer knows; the state file must follow, or a
+     * restart would try it again. */
+    if (s->framework_id && !mesos_client_framework_id(s->client)) {
+        cleanup_free char *old = s->framework_id;
+        s->framework_id = NULL;
+        mk_err err = {{0}};
+        if (scheduler_persist(s, &err) < 0) {
+            scheduler_fail(s, err.msg);
+            return;
+        }
+        log_warn(STATE,
+                 "framework %s was removed by the master; cleared it from %s (a new framework "
+                 "will be registered; tasks of the old one are orphaned)",
+                 old, s->cfg->statefile_path);
     }
-    if (n_decline > 0 && fid) {
-        json_t *call = mesos_call_decline(fid, decline, n_decline, s->cfg->offer_refuse_s);
-        if (mesos_client_send(s->client, call) == 0)
-            log_info(COMPONENT, "declined %zu offer(s) for %.0f s: nothing to launch", n_decline,
-                     s->cfg->offer_refuse_s);
-    }
-    free(decline);
-    update_offer_interest(s);
-}
-
-/* ---- task status ----------------------------------------------------------------------------- */
-
-/* Applies a status to the tasks the core knows; returns true if persistent state changed. No
- * tasks are launched yet, so every status is about a task this scheduler does not know. */
-static bool apply_task_status(scheduler *s, const mesos_task_status *st)
-{
-    (void)s;
-    log_info(COMPONENT, "task %s (unknown to this scheduler) is %s%s%s%s%s", st->task_id,
-             st->state_name ? st->state_name : "?", st->reason ? " " : "",
-             st->reason ? st->reason : "", st->message ? ": " : "", st->message ? st->message : "");
-    return false;
 }
 
 static void handle_update(scheduler *s, const mesos_task_status *st)
 {
-    if (apply_task_status(s, st)) {
+    if (scheduler_apply_task_status(s, st) || s->dirty) {
         mk_err err = {{0}};
-        if (persist(s, &err) < 0) {
+        if (scheduler_persist(s, &err) < 0) {
             /* Unacknowledged, the update comes again; acknowledged, it would be lost. */
             log_error(STATE, "not acknowledging the status of task %s: %s", st->task_id, err.msg);
             return;
@@ -237,66 +246,6 @@ static void handle_update(scheduler *s, const mesos_task_status *st)
     mesos_client_send(s->client, mesos_call_acknowledge(fid, st->agent_id, st->task_id, st->uuid));
 }
 
-/* ---- subscription ---------------------------------------------------------------------------- */
-
-static void reconcile(scheduler *s)
-{
-    const char *fid = mesos_client_framework_id(s->client);
-    /* Explicit reconciliation of the non-terminal tasks of the state file comes with tasks (next
-     * issue); then the implicit one, which also reveals tasks we do not know. */
-    mesos_client_send(s->client, mesos_call_reconcile(fid, NULL, 0));
-    log_info(COMPONENT, "reconciling (0 known tasks, then implicitly)");
-}
-
-static void handle_subscribed(scheduler *s, const mesos_event *ev)
-{
-    const char *fid = ev->u.subscribed.framework_id;
-    if (!fid)
-        return;
-    if (!s->framework_id || strcmp(s->framework_id, fid) != 0) {
-        char *old = s->framework_id;
-        s->framework_id = mk_xstrdup(fid);
-        mk_err err = {{0}};
-        if (persist(s, &err) < 0) {
-            cleanup_free char *why = mk_xasprintf(
-                "framework id %s cannot be persisted (%s); without it a restart would orphan the "
-                "framework's tasks",
-                fid, err.msg);
-            free(old);
-            fail(s, why);
-            return;
-        }
-        if (old)
-            log_warn(STATE, "framework id %s replaces %s in %s", fid, old, s->cfg->statefile_path);
-        else
-            log_info(STATE, "framework id %s persisted in %s", fid, s->cfg->statefile_path);
-        free(old);
-    }
-    /* A re-subscribe without suppressed_roles un-suppresses, and old offers are void. */
-    s->suppressed = false;
-    forget_all_offers(s);
-    reconcile(s);
-}
-
-static void handle_error(scheduler *s, const mesos_event *ev)
-{
-    /* The client forgets an id the master no longer knows; the state file must follow, or a
-     * restart would try it again. */
-    if (s->framework_id && !mesos_client_framework_id(s->client)) {
-        cleanup_free char *old = s->framework_id;
-        s->framework_id = NULL;
-        mk_err err = {{0}};
-        if (persist(s, &err) < 0) {
-            fail(s, err.msg);
-            return;
-        }
-        log_warn(STATE,
-                 "framework %s was removed by the master; cleared it from %s (a new framework "
-                 "will be registered; tasks of the old one are orphaned)",
-                 old, s->cfg->statefile_path);
-    }
-}
-
 /* ---- mesos client handlers ------------------------------------------------------------------- */
 
 static void on_event(void *ud, const mesos_event *ev)
@@ -309,13 +258,11 @@ static void on_event(void *ud, const mesos_event *ev)
         handle_subscribed(s, ev);
         break;
     case MESOS_EVENT_OFFERS:
-        handle_offers(s, ev);
+        scheduler_handle_offers(s, ev);
         break;
     case MESOS_EVENT_RESCIND:
-        if (forget_offer(s, ev->u.rescind.offer_id))
-            log_info(COMPONENT, "offer %s rescinded", ev->u.rescind.offer_id);
-        else
-            log_debug(COMPONENT, "offer %s rescinded (not held)", ev->u.rescind.offer_id);
+        /* Offers are answered as they arrive, none is held: nothing to forget. */
+        log_debug(COMPONENT, "offer %s rescinded", ev->u.rescind.offer_id);
         break;
     case MESOS_EVENT_UPDATE:
         handle_update(s, &ev->u.update);
@@ -348,10 +295,8 @@ static void on_event(void *ud, const mesos_event *ev)
 
 static void on_disconnected(void *ud, const char *reason)
 {
-    scheduler *s = ud;
-    if (s->n_offers)
-        log_info(COMPONENT, "forgetting %zu offer(s) of the lost stream", s->n_offers);
-    forget_all_offers(s);
+    (void)ud;
+    log_debug(COMPONENT, "stream lost (%s): offers of it are void", reason);
 }
 
 static void on_call_failed(void *ud, const char *call_type, long http_status, const char *body)
@@ -366,7 +311,7 @@ static void on_call_failed(void *ud, const char *call_type, long http_status, co
 
 static void on_fatal(void *ud, const char *reason)
 {
-    fail(ud, reason);
+    scheduler_fail(ud, reason);
 }
 
 /* ---- signals and the core queue -------------------------------------------------------------- */
@@ -408,10 +353,13 @@ static void drain_queue(scheduler *s)
                          m->name ? m->name : "a signal");
             s->stopping = true;
             break;
+        case CORE_MSG_ZK_STATE:
+            scheduler_handle_zk_state(s, m->body);
+            m->body = NULL;
+            break;
         case CORE_MSG_REQUEST:
         default:
-            if (m->reply)
-                core_reply_post(m->reply, 501, json_pack("{s:s}", "error", "not implemented"));
+            scheduler_handle_request(s, m);
             break;
         }
         core_msg_free(m);
@@ -423,25 +371,59 @@ static void drain_queue(scheduler *s)
 
 static void scheduler_cleanup(scheduler *s)
 {
+    s->stopping = true;    /* requests still queued get 503 */
+    http_api_stop(s->api); /* first: its threads may be waiting on the queue */
+    s->api = NULL;
+    zk_watch_stop(s->zk);
+    s->zk = NULL;
     if (s->signal_thread_started) {
         atomic_store(&s->quitting, true);
         core_queue_close(s->queue);
         pthread_kill(s->signal_thread, SIGUSR1); /* wakes its sigwait(); it sees `quitting` */
         pthread_join(s->signal_thread, NULL);
     }
+    if (s->queue) {
+        core_queue_close(s->queue);
+        drain_queue(s); /* answers requests still queued, frees snapshots */
+    }
+    for (pending_scale *p = s->pending_scales, *n; p; p = n) {
+        n = p->next;
+        core_reply_post(p->reply, 503, json_pack("{s:s}", "error", "the scheduler is stopping"));
+        core_reply_unref(p->reply);
+        free(p);
+    }
+    s->pending_scales = NULL;
     mesos_client_free(s->client);
     s->client = NULL;
     core_queue_free(s->queue);
-    forget_all_offers(s);
-    free(s->offers);
+    scheduler_free_members(s);
+    json_decref(s->zk_state);
+    json_decref(s->recent_failures);
     free(s->framework_id);
     pthread_sigmask(SIG_SETMASK, &s->old_mask, NULL);
+}
+
+static int start_threads(scheduler *s, mk_err *err)
+{
+    s->queue = core_queue_new(wake_core, s);
+    if (pthread_create(&s->signal_thread, NULL, signal_main, s) != 0)
+        return mk_err_set(err, "cannot start the signal thread");
+    s->signal_thread_started = true;
+    cleanup_free char *chroot = mk_xasprintf("/%s", s->cfg->framework_name);
+    s->zk = zk_watch_start(s->queue, chroot, ZK_POLL_INTERVAL);
+    if (!s->zk)
+        return mk_err_set(err, "cannot start the ZooKeeper thread");
+    cleanup_free char *connect = scheduler_zk_connect(s, true);
+    zk_watch_set_connect(s->zk, connect);
+    s->api = http_api_start(s->cfg, s->queue, err);
+    return s->api ? 0 : -1;
 }
 
 int scheduler_run(const config *cfg)
 {
     scheduler s = {.cfg = cfg};
     atomic_init(&s.quitting, false);
+    s.recent_failures = json_array();
     /* Blocked before any thread exists (libcurl's resolver threads included), so only the signal
      * thread ever receives them. */
     sigemptyset(&s.signals);
@@ -464,24 +446,23 @@ int scheduler_run(const config *cfg)
         .on_fatal = on_fatal,
     };
     s.client = mesos_client_new(cfg, &h, &s, &err);
-    if (!s.client) {
+    if (!s.client || start_threads(&s, &err) < 0) {
         log_error(COMPONENT, "%s", err.msg);
         scheduler_cleanup(&s);
         return SCHEDULER_EXIT_FATAL;
     }
     mesos_client_set_framework_id(s.client, s.framework_id);
-    s.queue = core_queue_new(wake_core, &s);
-    if (pthread_create(&s.signal_thread, NULL, signal_main, &s) != 0) {
-        log_error(COMPONENT, "cannot start the signal thread");
-        scheduler_cleanup(&s);
-        return SCHEDULER_EXIT_FATAL;
-    }
-    s.signal_thread_started = true;
 
     mesos_client_start(s.client);
     while (!s.stopping) {
         mesos_client_run(s.client, LOOP_TIMEOUT_MS);
         drain_queue(&s);
+        if (!s.stopping)
+            scheduler_tick(&s);
+        if (s.dirty) {
+            if (scheduler_persist(&s, &err) < 0)
+                log_error(STATE, "cannot write the state file: %s", err.msg);
+        }
     }
     int status = s.exit_status;
     scheduler_cleanup(&s);

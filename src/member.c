@@ -1,0 +1,284 @@
+/*
+ * member: identity, backoff, the end of a task, and the persisted form of one member.
+ *
+ * The failure rules follow the earlier frameworks: the first restart waits FAILOVER_DELAY, each
+ * further failure in a row doubles the wait up to FAILOVER_MAX_DELAY, and FAILOVER_MAX_TRIES (when
+ * set) stops the restarts. A member whose task was healthy for FAILOVER_RESET_AFTER starts again
+ * from the first delay, so one failure a week never grows into the maximum.
+ */
+#include "member.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const kind_names[N_KINDS] = {"zookeeper", "kafka"};
+static const char *const goal_names[] = {"run", "stop", "remove"};
+static const char *const kill_names[] = {"none", "operator", "remove", "reconfigure", "replace"};
+
+const char *member_kind_name(member_kind k)
+{
+    return (unsigned)k < N_KINDS ? kind_names[k] : "?";
+}
+
+int member_kind_parse(const char *s, member_kind *out)
+{
+    for (int k = 0; k < N_KINDS; k++)
+        if (s && strcmp(s, kind_names[k]) == 0) {
+            *out = (member_kind)k;
+            return 0;
+        }
+    return -1;
+}
+
+member *member_new(member_kind kind, int id)
+{
+    member *m = mk_xcalloc(1, sizeof(*m));
+    m->kind = kind;
+    m->id = id;
+    m->goal = GOAL_RUN;
+    m->healthy = -1;
+    m->task_state = TASK_STATE_UNKNOWN_ENUM;
+    return m;
+}
+
+void member_free(member *m)
+{
+    if (!m)
+        return;
+    free(m->agent_id);
+    free(m->hostname);
+    free(m->task_id);
+    free(m->message);
+    free(m->container_ip);
+    free(m->servers);
+    free(m);
+}
+
+void member_name(const member *m, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s-%d", member_kind_name(m->kind), m->id);
+}
+
+char *member_new_task_id(const member *m)
+{
+    char name[64], uuid[37];
+    member_name(m, name, sizeof(name));
+    mk_uuid4(uuid);
+    return mk_xasprintf("%s.%s", name, uuid);
+}
+
+int member_parse_task_id(const char *task_id, member_kind *kind, int *id)
+{
+    for (int k = 0; k < N_KINDS; k++) {
+        size_t n = strlen(kind_names[k]);
+        if (strncmp(task_id, kind_names[k], n) != 0 || task_id[n] != '-')
+            continue;
+        const char *p = task_id + n + 1;
+        char *end = NULL;
+        if (*p < '0' || *p > '9')
+            return -1;
+        long v = strtol(p, &end, 10);
+        if (*end != '.' || v < 0 || v > 1000000 || (p[0] == '0' && end - p > 1))
+            return -1;
+        *kind = (member_kind)k;
+        *id = (int)v;
+        return 0;
+    }
+    return -1;
+}
+
+void member_leave_home(member *m)
+{
+    /* The host name and ports stay as its last address: a ZooKeeper member keeps its place in
+     * the others' server list until it has a new home. */
+    free(m->agent_id);
+    m->agent_id = NULL;
+}
+
+bool member_task_live(const member *m)
+{
+    if (!m->task_id)
+        return false;
+    /* UNKNOWN (the master does not know the task) and the terminal states mean nothing runs. */
+    return m->task_state != TASK_UNKNOWN && !mesos_task_state_is_terminal(m->task_state);
+}
+
+double member_backoff(const config *cfg, int failures)
+{
+    if (failures <= 0)
+        return 0;
+    double delay = cfg->failover_delay_s * ldexp(1.0, failures > 60 ? 60 : failures - 1);
+    return delay < cfg->failover_max_delay_s ? delay : cfg->failover_max_delay_s;
+}
+
+member_end member_task_ended(member *m, const config *cfg, mesos_task_state state, double now)
+{
+    member_kill kill = m->kill;
+    bool healthy_long = m->healthy_since > 0 && now - m->healthy_since >= cfg->failover_reset_s;
+    m->kill = KILL_NONE;
+    m->healthy_since = 0;
+    m->unreachable_since = 0;
+    if (state == TASK_GONE || state == TASK_GONE_BY_OPERATOR || kill == KILL_REPLACE)
+        member_leave_home(m);
+    if (m->goal == GOAL_REMOVE)
+        return ENDED_REMOVED;
+    if (m->goal == GOAL_STOP)
+        return ENDED_STOPPED;
+    if (kill == KILL_RECONFIGURE || kill == KILL_REPLACE || state == TASK_UNKNOWN) {
+        /* Ended on purpose, or never ran (a launch the master never saw): no failure. */
+        m->restart_at = now;
+        return ENDED_RELAUNCH;
+    }
+    if (healthy_long)
+        m->failures = 0;
+    m->failures++;
+    m->last_failure_at = now;
+    if (cfg->failover_max_tries > 0 && m->failures >= cfg->failover_max_tries) {
+        m->gave_up = true;
+        return ENDED_GAVE_UP;
+    }
+    m->restart_at = now + member_backoff(cfg, m->failures);
+    return ENDED_RELAUNCH;
+}
+
+/* ---- persisted form ----------------------------------------------------------------------------
+ */
+
+json_t *member_to_json(const member *m)
+{
+    json_t *ports = json_array();
+    for (int i = 0; i < m->n_ports; i++)
+        json_array_append_new(ports, json_integer(m->ports[i]));
+    json_t *j = json_pack("{s:s, s:i, s:s, s:b, s:s?, s:s?, s:o, s:s?, s:s?, s:s, s:s?, s:s?, "
+                          "s:i, s:f, s:f, s:f, s:f, s:f}",
+                          "kind", member_kind_name(m->kind), "id", m->id, "goal",
+                          goal_names[m->goal], "gave_up", m->gave_up, "agent_id", m->agent_id,
+                          "hostname", m->hostname, "ports", ports, "task_id", m->task_id,
+                          "task_state", m->task_id ? mesos_task_state_name(m->task_state) : NULL,
+                          "kill", kill_names[m->kill], "servers", m->servers, "message", m->message,
+                          "failures", m->failures, "restart_at", m->restart_at, "last_failure_at",
+                          m->last_failure_at, "launched_at", m->launched_at, "healthy_since",
+                          m->healthy_since, "unreachable_since", m->unreachable_since);
+    return j;
+}
+
+static int pick_name(const char *const *names, size_t n, const char *s, int *out)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s && strcmp(s, names[i]) == 0) {
+            *out = (int)i;
+            return 0;
+        }
+    return -1;
+}
+
+static int opt_string(const json_t *j, const char *field, char **out, mk_err *err)
+{
+    const json_t *v = json_object_get(j, field);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v) || json_string_length(v) == 0)
+        return mk_err_set(err, "%s is not a non-empty string", field);
+    *out = mk_xstrdup(json_string_value(v));
+    return 0;
+}
+
+static int opt_time(const json_t *j, const char *field, double *out, mk_err *err)
+{
+    const json_t *v = json_object_get(j, field);
+    if (!v)
+        return 0;
+    if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < 0)
+        return mk_err_set(err, "%s is not a time", field);
+    *out = json_number_value(v);
+    return 0;
+}
+
+member *member_from_json(const json_t *j, mk_err *err)
+{
+    if (!json_is_object(j)) {
+        mk_err_set(err, "a member is not an object");
+        return NULL;
+    }
+    member_kind kind;
+    const json_t *id = json_object_get(j, "id");
+    if (member_kind_parse(json_string_value(json_object_get(j, "kind")), &kind) < 0) {
+        mk_err_set(err, "kind is not zookeeper or kafka");
+        return NULL;
+    }
+    if (!json_is_integer(id) || json_integer_value(id) < 0 || json_integer_value(id) > 1000000) {
+        mk_err_set(err, "id is not an integer from 0 to 1000000");
+        return NULL;
+    }
+    member *m = member_new(kind, (int)json_integer_value(id));
+    int goal = 0, kill = 0;
+    const json_t *ports = json_object_get(j, "ports");
+    const char *state = json_string_value(json_object_get(j, "task_state"));
+    if (pick_name(goal_names, MK_ARRAY_LEN(goal_names),
+                  json_string_value(json_object_get(j, "goal")), &goal) < 0) {
+        mk_err_set(err, "goal is not run, stop or remove");
+        goto bad;
+    }
+    if (pick_name(kill_names, MK_ARRAY_LEN(kill_names),
+                  json_string_value(json_object_get(j, "kill")), &kill) < 0) {
+        mk_err_set(err, "kill is not one of none, operator, remove, reconfigure, replace");
+        goto bad;
+    }
+    m->goal = (member_goal)goal;
+    m->kill = (member_kill)kill;
+    m->gave_up = json_is_true(json_object_get(j, "gave_up"));
+    if (opt_string(j, "agent_id", &m->agent_id, err) < 0 ||
+        opt_string(j, "hostname", &m->hostname, err) < 0 ||
+        opt_string(j, "task_id", &m->task_id, err) < 0 ||
+        opt_string(j, "servers", &m->servers, err) < 0 ||
+        opt_string(j, "message", &m->message, err) < 0 ||
+        opt_time(j, "restart_at", &m->restart_at, err) < 0 ||
+        opt_time(j, "last_failure_at", &m->last_failure_at, err) < 0 ||
+        opt_time(j, "launched_at", &m->launched_at, err) < 0 ||
+        opt_time(j, "healthy_since", &m->healthy_since, err) < 0 ||
+        opt_time(j, "unreachable_since", &m->unreachable_since, err) < 0)
+        goto bad;
+    if (m->agent_id && !m->hostname) {
+        mk_err_set(err, "agent_id is set without a hostname");
+        goto bad;
+    }
+    if (!json_is_array(ports) || json_array_size(ports) > MEMBER_MAX_PORTS) {
+        mk_err_set(err, "ports is not an array of at most %d ports", MEMBER_MAX_PORTS);
+        goto bad;
+    }
+    for (size_t i = 0; i < json_array_size(ports); i++) {
+        const json_t *p = json_array_get(ports, i);
+        if (!json_is_integer(p) || json_integer_value(p) < 1 || json_integer_value(p) > 65535) {
+            mk_err_set(err, "ports[%zu] is not a port number", i);
+            goto bad;
+        }
+        m->ports[m->n_ports++] = (int)json_integer_value(p);
+    }
+    const json_t *failures = json_object_get(j, "failures");
+    if (!json_is_integer(failures) || json_integer_value(failures) < 0 ||
+        json_integer_value(failures) > 1000000) {
+        mk_err_set(err, "failures is not a count");
+        goto bad;
+    }
+    m->failures = (int)json_integer_value(failures);
+    if (m->task_id) {
+        member_kind k;
+        int tid;
+        if (member_parse_task_id(m->task_id, &k, &tid) < 0 || k != m->kind || tid != m->id) {
+            mk_err_set(err, "task_id '%s' is not a task of this member", m->task_id);
+            goto bad;
+        }
+        if (!state || mesos_task_state_parse(state, &m->task_state) < 0) {
+            mk_err_set(err, "task_state is not a task state");
+            goto bad;
+        }
+    }
+    return m;
+bad:
+    member_free(m);
+    return NULL;
+}

@@ -1,0 +1,365 @@
+/*
+ * scheduler_api: the core's side of the HTTP API. http_api.c has already checked auth, method,
+ * route and argument syntax; here the requests meet the cluster state: what exists, what may
+ * change, and what a change would put at risk.
+ *
+ * A Kafka scale-down must not remove a broker that still holds partition replicas. The check needs
+ * a ZooKeeper read made after the request (a topic created a second ago counts), so the reply waits
+ * for the next snapshot of zk_watch with the request's sequence number.
+ */
+#include "scheduler_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "taskinfo.h"
+#include "util.h"
+
+#define COMPONENT "api"
+
+static void reply(core_msg *m, int status, json_t *body)
+{
+    if (m->reply)
+        core_reply_post(m->reply, status, body);
+    else
+        json_decref(body);
+}
+
+static json_t *error_body(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static json_t *error_body(const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    return json_pack("{s:s}", "error", buf);
+}
+
+static const char *goal_state(const member *m)
+{
+    if (m->goal == GOAL_REMOVE)
+        return "removing";
+    if (m->goal == GOAL_STOP)
+        return member_task_live(m) ? "stopping" : "stopped";
+    if (m->gave_up)
+        return "failed";
+    if (!member_task_live(m))
+        return m->failures > 0 ? "restarting" : "waiting";
+    switch (m->task_state) {
+    case TASK_STAGING:
+    case TASK_STARTING:
+        return "starting";
+    case TASK_RUNNING:
+        if (m->kind == KIND_KAFKA && !m->registered)
+            return "registering";
+        return m->healthy == 0 ? "unhealthy" : "running";
+    case TASK_KILLING:
+        return "stopping";
+    case TASK_UNREACHABLE:
+        return "unreachable";
+    default:
+        return "unknown";
+    }
+}
+
+json_t *scheduler_member_json(const scheduler *s, const member *m)
+{
+    char name[64];
+    member_name(m, name, sizeof(name));
+    double now = mk_now_wall();
+    cleanup_free char *address = taskinfo_service_address(s->cfg, m);
+    json_t *j = json_pack(
+        "{s:s, s:i, s:s, s:s, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, s:s?, s:i, s:o, s:s?, s:o}",
+        "kind", member_kind_name(m->kind), "id", m->id, "name", name, "state", goal_state(m),
+        "task_id", m->task_id, "task_state",
+        m->task_id ? mesos_task_state_name(m->task_state) : NULL, "healthy",
+        m->healthy < 0 ? json_null() : json_boolean(m->healthy), "agent_id", m->agent_id,
+        "hostname", m->hostname, "address", m->agent_id ? address : NULL, "container_ip",
+        m->container_ip, "failures", m->failures, "next_launch_in_s",
+        (!member_task_live(m) && m->goal == GOAL_RUN && !m->gave_up)
+            ? json_real(m->restart_at > now ? m->restart_at - now : 0)
+            : json_null(),
+        "message", m->message, "registered",
+        m->kind == KIND_KAFKA ? json_boolean(m->registered) : json_null());
+    json_t *ports = json_array();
+    for (int i = 0; i < m->n_ports; i++)
+        json_array_append_new(ports, json_integer(m->ports[i]));
+    json_object_set_new(j, "ports", ports);
+    return j;
+}
+
+static json_t *status_document(const scheduler *s)
+{
+    json_t *members = json_array();
+    int registered = 0;
+    for (size_t i = 0; i < s->n_members; i++) {
+        json_array_append_new(members, scheduler_member_json(s, s->members[i]));
+        registered += s->members[i]->kind == KIND_KAFKA && s->members[i]->registered;
+    }
+    cleanup_free char *connect = scheduler_zk_connect(s, false);
+    cleanup_free char *bootstrap = scheduler_bootstrap(s);
+    cleanup_free char *chrooted =
+        *connect ? mk_xasprintf("%s/%s", connect, s->cfg->framework_name) : NULL;
+    return json_pack(
+        "{s:{s:s?, s:s, s:b}, s:{s:i, s:b, s:b, s:s?}, s:{s:i, s:i, s:s?}, s:o, s:O}", "framework",
+        "id", s->framework_id, "name", s->cfg->framework_name, "subscribed",
+        mesos_client_is_subscribed(s->client), "zookeeper", "desired", s->desired[KIND_ZOOKEEPER],
+        "quorum", s->zk_quorum, "settled", scheduler_zk_settled(s), "connect", chrooted, "kafka",
+        "desired", s->desired[KIND_KAFKA], "registered", registered, "bootstrap",
+        *bootstrap ? bootstrap : NULL, "members", members, "recent_failures", s->recent_failures);
+}
+
+/* ---- operations ------------------------------------------------------------------------------ */
+
+/* The member whose current task the request names, or NULL after answering 404. */
+static member *requested_task(scheduler *s, core_msg *m, const char **task_id)
+{
+    *task_id = json_string_value(json_object_get(m->body, "task_id"));
+    member *mb = *task_id ? scheduler_find_task(s, *task_id) : NULL;
+    if (!mb)
+        reply(m, 404,
+              error_body("no task '%s' (GET /v0/status lists the current tasks)",
+                         *task_id ? *task_id : ""));
+    return mb;
+}
+
+static void do_container(scheduler *s, core_msg *m)
+{
+    const char *task_id;
+    member *mb = requested_task(s, m, &task_id);
+    if (mb)
+        reply(m, 200, scheduler_member_json(s, mb));
+}
+
+static void do_reflate(scheduler *s, core_msg *m)
+{
+    member_kind kind;
+    if (member_kind_parse(json_string_value(json_object_get(m->body, "kind")), &kind) < 0) {
+        reply(m, 404, error_body("unknown kind: use kafka or zookeeper"));
+        return;
+    }
+    scheduler_apply_desired(s);
+    json_t *scheduled = json_array();
+    for (size_t i = 0; i < s->n_members; i++) {
+        member *mb = s->members[i];
+        if (mb->kind != kind || mb->goal == GOAL_REMOVE || member_task_live(mb))
+            continue;
+        char name[64];
+        member_name(mb, name, sizeof(name));
+        mb->goal = GOAL_RUN;
+        mb->gave_up = false;
+        mb->restart_at = 0;
+        s->dirty = true;
+        json_array_append_new(scheduled, json_string(name));
+    }
+    log_info(COMPONENT, "reflate %s: %zu member(s) scheduled", member_kind_name(kind),
+             json_array_size(scheduled));
+    scheduler_update_offer_interest(s, json_array_size(scheduled) > 0);
+    reply(m, 200, json_pack("{s:s, s:o}", "kind", member_kind_name(kind), "scheduled", scheduled));
+}
+
+static json_t *names_where(const scheduler *s, member_kind kind, member_goal goal, int min_id)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; i < s->n_members; i++) {
+        const member *mb = s->members[i];
+        if (mb->kind == kind && mb->goal == goal && mb->id >= min_id) {
+            char name[64];
+            member_name(mb, name, sizeof(name));
+            json_array_append_new(out, json_string(name));
+        }
+    }
+    return out;
+}
+
+static void apply_scale(scheduler *s, core_msg *m, member_kind kind, int count)
+{
+    int previous = s->desired[kind];
+    s->desired[kind] = count;
+    scheduler_apply_desired(s);
+    s->dirty = true;
+    int first_removed = (kind == KIND_ZOOKEEPER ? 1 : 0) + count;
+    log_info(COMPONENT, "scale %s: %d -> %d", member_kind_name(kind), previous, count);
+    scheduler_update_offer_interest(s, count > previous);
+    json_t *body =
+        json_pack("{s:s, s:i, s:i, s:o}", "kind", member_kind_name(kind), "previous", previous,
+                  "count", count, "removing", names_where(s, kind, GOAL_REMOVE, first_removed));
+    if (m)
+        reply(m, 200, body);
+    else
+        json_decref(body);
+}
+
+/* Partitions with a replica on a broker with id >= count (from the last snapshot). */
+static json_t *partitions_at_risk(const scheduler *s, int count)
+{
+    json_t *risk = json_array();
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(s->zk_state, "partitions"), i, p)
+    {
+        size_t k;
+        json_t *r;
+        json_t *on = json_array();
+        json_array_foreach(json_object_get(p, "replicas"), k, r)
+        {
+            if (json_integer_value(r) >= count)
+                json_array_append(on, r);
+        }
+        if (json_array_size(on) > 0)
+            json_array_append_new(risk, json_pack("{s:O, s:O, s:o}", "topic",
+                                                  json_object_get(p, "topic"), "partition",
+                                                  json_object_get(p, "partition"), "brokers", on));
+        else
+            json_decref(on);
+    }
+    return risk;
+}
+
+static void decide_kafka_scale_down(scheduler *s, core_reply *r, int count)
+{
+    core_msg m = {.reply = r};
+    if (!json_is_true(json_object_get(s->zk_state, "quorum"))) {
+        reply(&m, 409,
+              error_body("cannot check which partitions the brokers to remove hold: "
+                         "ZooKeeper does not answer; retry later, or add force=true to "
+                         "remove them anyway"));
+        return;
+    }
+    json_t *risk = partitions_at_risk(s, count);
+    if (json_array_size(risk) > 0) {
+        json_t *body = error_body("brokers to remove still hold replicas of %zu partition(s); "
+                                  "move them first (kafka-reassign-partitions), or add "
+                                  "force=true to remove the brokers anyway",
+                                  json_array_size(risk));
+        json_object_set_new(body, "partitions", risk);
+        reply(&m, 409, body);
+        return;
+    }
+    json_decref(risk);
+    apply_scale(s, &m, KIND_KAFKA, count);
+}
+
+void scheduler_answer_pending_scales(scheduler *s)
+{
+    pending_scale **pp = &s->pending_scales;
+    while (*pp) {
+        pending_scale *p = *pp;
+        if (p->seq > s->zk_seq) {
+            pp = &p->next;
+            continue;
+        }
+        *pp = p->next;
+        if (p->count < s->desired[KIND_KAFKA])
+            decide_kafka_scale_down(s, p->reply, p->count);
+        else
+            apply_scale(s, &(core_msg){.reply = p->reply}, KIND_KAFKA, p->count);
+        core_reply_unref(p->reply);
+        free(p);
+    }
+}
+
+static void do_scale(scheduler *s, core_msg *m)
+{
+    member_kind kind;
+    const json_t *count_j = json_object_get(m->body, "count");
+    bool force = json_is_true(json_object_get(m->body, "force"));
+    if (member_kind_parse(json_string_value(json_object_get(m->body, "kind")), &kind) < 0) {
+        reply(m, 404, error_body("unknown kind: use kafka or zookeeper"));
+        return;
+    }
+    int limit = kind == KIND_ZOOKEEPER ? 99 : 1000;
+    if (!json_is_integer(count_j) || json_integer_value(count_j) < 0 ||
+        json_integer_value(count_j) > limit) {
+        reply(m, 400, error_body("count: must be a whole number from 0 to %d", limit));
+        return;
+    }
+    int count = (int)json_integer_value(count_j);
+    if (kind == KIND_ZOOKEEPER) {
+        if (count == 0 && s->desired[KIND_KAFKA] > 0) {
+            reply(m, 409,
+                  error_body("count: the Kafka brokers need ZooKeeper; scale Kafka to 0 "
+                             "first"));
+            return;
+        }
+        if (count > 0 && count % 2 == 0) {
+            reply(m, 400,
+                  error_body("count: a ZooKeeper ensemble needs an odd number of "
+                             "members (a majority of an even one tolerates no more "
+                             "failures than one member fewer)"));
+            return;
+        }
+        apply_scale(s, m, kind, count);
+        return;
+    }
+    if (count >= s->desired[KIND_KAFKA] || force) {
+        if (force && count < s->desired[KIND_KAFKA])
+            log_warn(COMPONENT, "kafka scale-down to %d forced: partition replicas are not checked",
+                     count);
+        apply_scale(s, m, kind, count);
+        return;
+    }
+    if (!m->reply)
+        return;
+    pending_scale *p = mk_xcalloc(1, sizeof(*p));
+    p->reply = core_reply_ref(m->reply);
+    p->count = count;
+    p->force = force;
+    p->seq = ++s->zk_seq_next;
+    p->next = s->pending_scales;
+    s->pending_scales = p;
+    zk_watch_refresh(s->zk, p->seq);
+}
+
+static void do_kill(scheduler *s, core_msg *m)
+{
+    const char *task_id;
+    member *mb = requested_task(s, m, &task_id);
+    if (!mb)
+        return;
+    char name[64];
+    member_name(mb, name, sizeof(name));
+    if (!member_task_live(mb)) {
+        reply(m, 409,
+              error_body("task %s of %s is not running (%s)", task_id, name,
+                         mesos_task_state_name(mb->task_state)));
+        return;
+    }
+    if (mb->goal == GOAL_RUN)
+        mb->goal = GOAL_STOP; /* stays down until a reflate */
+    scheduler_kill_task(s, mb, mb->goal == GOAL_REMOVE ? KILL_REMOVE : KILL_OPERATOR);
+    log_info(COMPONENT, "kill %s (%s): it stays down until /v0/%s/reflate", task_id, name,
+             member_kind_name(mb->kind));
+    reply(m, 200,
+          json_pack("{s:s, s:s, s:s}", "killed", task_id, "member", name, "reflate",
+                    mb->kind == KIND_KAFKA ? "/v0/kafka/reflate" : "/v0/zookeeper/reflate"));
+}
+
+void scheduler_handle_request(scheduler *s, core_msg *m)
+{
+    const char *name = m->name ? m->name : "";
+    if (m->type != CORE_MSG_REQUEST || s->stopping) {
+        reply(m, 503, error_body("the scheduler is stopping"));
+        return;
+    }
+    if (strcmp(name, "health") == 0)
+        reply(m, 200,
+              json_pack("{s:s, s:b, s:b}", "status", "ok", "subscribed",
+                        mesos_client_is_subscribed(s->client), "zookeeper_quorum", s->zk_quorum));
+    else if (strcmp(name, "status") == 0)
+        reply(m, 200, status_document(s));
+    else if (strcmp(name, "container") == 0)
+        do_container(s, m);
+    else if (strcmp(name, "reflate") == 0)
+        do_reflate(s, m);
+    else if (strcmp(name, "scale") == 0)
+        do_scale(s, m);
+    else if (strcmp(name, "kill") == 0)
+        do_kill(s, m);
+    else
+        reply(m, 404, error_body("unknown request '%s'", name));
+}

@@ -1,0 +1,103 @@
+/*
+ * scheduler_internal: the core's state, shared by the files of the scheduler module only
+ * (scheduler.c: loop, subscription, persistence; scheduler_cluster.c: offers, statuses, restarts,
+ * ZooKeeper membership; scheduler_api.c: the requests of the HTTP API). Everything here is touched
+ * by the core thread alone.
+ */
+#ifndef MK_SCHEDULER_INTERNAL_H
+#define MK_SCHEDULER_INTERNAL_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+
+#include "config.h"
+#include "core_queue.h"
+#include "http_api.h"
+#include "member.h"
+#include "mesos_client.h"
+#include "zk_watch.h"
+
+#define MAX_RECENT_FAILURES 20
+
+/* A Kafka scale-down waiting for a ZooKeeper read made after it was asked. */
+typedef struct pending_scale {
+    core_reply *reply;
+    int count;
+    bool force;
+    unsigned long seq;
+    struct pending_scale *next;
+} pending_scale;
+
+typedef struct scheduler {
+    const config *cfg;
+    mesos_client *client;
+    core_queue *queue;
+    zk_watch *zk;
+    http_api *api;
+
+    char *framework_id; /* as persisted in the state file; NULL = none yet */
+    bool suppressed;    /* we told the master to stop offers since the last SUBSCRIBED */
+    int n_wanting;      /* members that wanted a launch at the last check (for REVIVE) */
+
+    /* Members, ZooKeeper first, each kind by id. */
+    member **members;
+    size_t n_members;
+    int desired[N_KINDS];
+
+    /* ZooKeeper as the scheduler's client last saw it. */
+    bool zk_quorum;
+    double zk_quorum_lost_at;  /* wall clock of the last loss of quorum (0: never lost) */
+    json_t *zk_state;          /* last CORE_MSG_ZK_STATE body, or NULL */
+    unsigned long zk_seq;      /* highest refresh sequence a snapshot answered */
+    unsigned long zk_seq_next; /* last refresh sequence asked */
+    pending_scale *pending_scales;
+
+    char **doomed; /* task ids to kill whenever they show up (replaced members' old tasks) */
+    size_t n_doomed;
+    json_t *recent_failures; /* newest last, at most MAX_RECENT_FAILURES */
+
+    bool dirty; /* members changed since the last write of the state file */
+    bool stopping;
+    int exit_status;
+
+    sigset_t signals;
+    sigset_t old_mask;
+    pthread_t signal_thread;
+    bool signal_thread_started;
+    atomic_bool quitting;
+} scheduler;
+
+/* scheduler.c */
+int scheduler_persist(scheduler *s, mk_err *err);
+void scheduler_fail(scheduler *s, const char *reason);
+
+/* scheduler_cluster.c */
+member *scheduler_find_member(const scheduler *s, member_kind kind, int id);
+member *scheduler_find_task(const scheduler *s, const char *task_id);
+/* Adds members up to the desired counts and marks those above for removal. */
+void scheduler_apply_desired(scheduler *s);
+void scheduler_handle_offers(scheduler *s, const mesos_event *ev);
+/* Returns true if persistent state changed. */
+bool scheduler_apply_task_status(scheduler *s, const mesos_task_status *st);
+/* Timers: restarts due, unreachable members, ZooKeeper reconfiguration; then offer interest. */
+void scheduler_tick(scheduler *s);
+void scheduler_update_offer_interest(scheduler *s, bool force_revive);
+void scheduler_handle_zk_state(scheduler *s, json_t *state);
+void scheduler_kill_task(scheduler *s, member *m, member_kill why);
+/* host:port,... of the ensemble as tasks reach it ("" when none is placed); caller frees. */
+char *scheduler_zk_connect(const scheduler *s, bool for_scheduler);
+char *scheduler_bootstrap(const scheduler *s);
+void scheduler_reconcile(scheduler *s);
+/* No ZooKeeper membership change under way: every member placed, running, in the quorum, with
+ * the current server list. */
+bool scheduler_zk_settled(const scheduler *s);
+void scheduler_free_members(scheduler *s);
+
+/* scheduler_api.c */
+void scheduler_handle_request(scheduler *s, core_msg *m);
+/* Answers Kafka scale-downs whose ZooKeeper read has arrived. */
+void scheduler_answer_pending_scales(scheduler *s);
+json_t *scheduler_member_json(const scheduler *s, const member *m);
+
+#endif

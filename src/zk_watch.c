@@ -1,0 +1,434 @@
+/*
+ * zk_watch: one thread, one ZooKeeper session, a snapshot posted to the core when it changes.
+ *
+ * Polling rather than ZooKeeper watches: the snapshot is small (broker registrations and partition
+ * assignments), a read every poll interval is cheap, and polling needs no re-arming logic across
+ * session expiry. What matters for safety is freshness on demand: a scale-down asks for a refresh
+ * and decides on a read made after its request (the "seq" of the message).
+ *
+ * The C client's own log goes to our log at debug level: while the ensemble starts, the client
+ * reports every refused connection, which is expected and not worth a warning each time.
+ */
+#include "zk_watch.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <netdb.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+/* The synchronous calls exist only in the multi-threaded client (libzookeeper_mt). */
+#define THREADED 1
+#include <zookeeper/zookeeper.h>
+
+#include "log.h"
+#include "util.h"
+
+#define COMPONENT          "zookeeper"
+#define SESSION_TIMEOUT_MS 10000
+#define CONNECT_WAIT_S     5.0
+#define MAX_NODE_BYTES     (1 << 20)
+
+struct zk_watch {
+    core_queue *queue;
+    char *chroot;
+    double poll_s;
+
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    /* under lock */
+    char *connect;          /* wanted connect string; NULL = none */
+    bool connect_changed;   /* the thread must reopen its session */
+    unsigned long want_seq; /* highest refresh asked */
+    bool stop;
+    bool session_event; /* the client's watcher saw a state change */
+
+    /* thread only */
+    zhandle_t *zh;
+    char *session_connect;
+    json_t *last_posted;
+    unsigned long posted_seq;
+};
+
+static void zk_log(const char *message)
+{
+    log_debug(COMPONENT, "client: %s", message);
+}
+
+static void session_watcher(zhandle_t *zh, int type, int state, const char *path, void *ctx)
+{
+    (void)zh;
+    (void)type;
+    (void)state;
+    (void)path;
+    zk_watch *w = ctx;
+    pthread_mutex_lock(&w->lock);
+    w->session_event = true;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* ---- reading -----------------------------------------------------------------------------------
+ */
+
+int zk_watch_parse_topic(const char *topic, const char *data, size_t len, json_t *out)
+{
+    cleanup_json json_t *doc = json_loadb(data, len, 0, NULL);
+    json_t *parts = json_object_get(doc, "partitions");
+    if (!json_is_object(parts))
+        return -1;
+    const char *key;
+    json_t *replicas;
+    json_object_foreach(parts, key, replicas)
+    {
+        char *end = NULL;
+        long p = strtol(key, &end, 10);
+        if (!*key || *end || p < 0 || !json_is_array(replicas))
+            return -1;
+        json_t *ids = json_array();
+        size_t i;
+        json_t *r;
+        json_array_foreach(replicas, i, r)
+        {
+            if (!json_is_integer(r)) {
+                json_decref(ids);
+                return -1;
+            }
+            json_array_append_new(ids, json_integer(json_integer_value(r)));
+        }
+        json_array_append_new(out, json_pack("{s:s, s:I, s:o}", "topic", topic, "partition",
+                                             (json_int_t)p, "replicas", ids));
+    }
+    return 0;
+}
+
+/* Data of `path` (NUL-terminated copy) or NULL; *rc gets the client's code. */
+static char *read_node(zhandle_t *zh, const char *path, int *len, int *rc)
+{
+    char *buf = mk_xmalloc(MAX_NODE_BYTES + 1);
+    *len = MAX_NODE_BYTES;
+    *rc = zoo_get(zh, path, 0, buf, len, NULL);
+    if (*rc != ZOK || *len < 0) {
+        free(buf);
+        return NULL;
+    }
+    buf[*len] = '\0';
+    return buf;
+}
+
+/* Children of `path`; a missing node is an empty list (nothing registered yet). */
+static int read_children(zhandle_t *zh, const char *path, struct String_vector *out)
+{
+    memset(out, 0, sizeof(*out));
+    int rc = zoo_get_children(zh, path, 0, out);
+    return rc == ZNONODE ? ZOK : rc;
+}
+
+/* Calls `each` with the data of every child of `<chroot>/<dir>`. A child gone between the two
+ * reads is skipped; any other failure stops the walk and is returned. */
+static int for_each_child(zk_watch *w, const char *dir,
+                          void (*each)(const char *name, const char *data, int len, void *ud),
+                          void *ud)
+{
+    cleanup_free char *parent = mk_xasprintf("%s/%s", w->chroot, dir);
+    struct String_vector names;
+    int rc = read_children(w->zh, parent, &names);
+    for (int i = 0; rc == ZOK && i < names.count; i++) {
+        cleanup_free char *path = mk_xasprintf("%s/%s", parent, names.data[i]);
+        int len = 0, node_rc = ZOK;
+        cleanup_free char *data = read_node(w->zh, path, &len, &node_rc);
+        if (data)
+            each(names.data[i], data, len, ud);
+        else if (node_rc != ZNONODE)
+            rc = node_rc;
+    }
+    deallocate_String_vector(&names);
+    return rc;
+}
+
+static void add_broker(const char *id, const char *data, int len, void *ud)
+{
+    cleanup_json json_t *reg = json_loadb(data, (size_t)len, 0, NULL);
+    json_t *entry = json_object();
+    static const char *const keys[] = {"host", "port", "endpoints", "rack", "timestamp"};
+    for (size_t k = 0; k < MK_ARRAY_LEN(keys); k++) {
+        json_t *v = json_object_get(reg, keys[k]);
+        if (v && !json_is_null(v))
+            json_object_set(entry, keys[k], v);
+    }
+    json_object_set_new(ud, id, entry);
+}
+
+static void add_topic(const char *topic, const char *data, int len, void *ud)
+{
+    if (zk_watch_parse_topic(topic, data, (size_t)len, ud) < 0)
+        log_warn(COMPONENT, "topic %s has no readable partition assignment; ignored", topic);
+}
+
+/* ---- each server's own view
+ * ---------------------------------------------------------------------- */
+
+/* The "Mode:" line of a server's `srvr` answer (leader, follower, standalone, observer), or NULL
+ * when it does not answer or serves no clients yet (not in a quorum). */
+static char *server_mode(const char *hostport)
+{
+    const char *colon = strrchr(hostport, ':');
+    if (!colon)
+        return NULL;
+    cleanup_free char *host = mk_xstrndup(hostport, (size_t)(colon - hostport));
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
+        return NULL;
+    int fd = socket(res->ai_family, res->ai_socktype, 0);
+    struct timeval tv = {.tv_sec = 1};
+    char buf[4096];
+    size_t have = 0;
+    if (fd >= 0) {
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+        if (connect(fd, res->ai_addr, res->ai_addrlen) == 0 && write(fd, "srvr", 4) == 4) {
+            ssize_t n;
+            while (have < sizeof(buf) - 1 && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0)
+                have += (size_t)n;
+        }
+        close(fd);
+    }
+    freeaddrinfo(res);
+    buf[have] = '\0';
+    const char *mode = strstr(buf, "\nMode: ");
+    if (!mode)
+        return NULL;
+    mode += 7;
+    return mk_xstrndup(mode, strcspn(mode, "\r\n"));
+}
+
+/* {"host:port": "leader" | "follower" | ... | null} for every server of the connect string. */
+static json_t *read_modes(const char *connect)
+{
+    json_t *modes = json_object();
+    cleanup_free char *list = mk_xstrdup(connect ? connect : "");
+    char *save = NULL;
+    for (char *hp = strtok_r(list, ",", &save); hp; hp = strtok_r(NULL, ",", &save)) {
+        char *mode = server_mode(hp);
+        json_object_set_new(modes, hp, mode ? json_string(mode) : json_null());
+        free(mode);
+    }
+    return modes;
+}
+
+/* ---- the session -------------------------------------------------------------------------------
+ */
+
+static void close_session(zk_watch *w)
+{
+    if (w->zh) {
+        zookeeper_close(w->zh);
+        w->zh = NULL;
+    }
+    free(w->session_connect);
+    w->session_connect = NULL;
+}
+
+/* Waits (lock held) until the session is connected, `deadline` passes or the thread must stop. */
+static bool wait_connected(zk_watch *w, double deadline)
+{
+    while (!w->stop && !w->connect_changed && zoo_state(w->zh) != ZOO_CONNECTED_STATE) {
+        double left = deadline - mk_now_monotonic();
+        if (left <= 0)
+            return false;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        double t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + (left < 0.2 ? left : 0.2);
+        ts.tv_sec = (time_t)t;
+        ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+        pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+        w->session_event = false;
+    }
+    return zoo_state(w->zh) == ZOO_CONNECTED_STATE;
+}
+
+/* One read of the ensemble; returns the snapshot (without seq). Called with the lock held; drops
+ * it around the client's blocking calls. */
+static json_t *read_snapshot(zk_watch *w)
+{
+    json_t *snap =
+        json_pack("{s:s?, s:b, s:n}", "connect", w->session_connect, "quorum", 0, "error");
+    if (w->session_connect) {
+        json_object_set_new(snap, "read_at", json_real(mk_now_wall()));
+        cleanup_free char *connect = mk_xstrdup(w->session_connect);
+        pthread_mutex_unlock(&w->lock);
+        json_t *modes = read_modes(connect);
+        pthread_mutex_lock(&w->lock);
+        json_object_set_new(snap, "modes", modes);
+    }
+    if (!w->zh) {
+        json_object_set_new(snap, "error", json_string("no ZooKeeper member has an address yet"));
+        return snap;
+    }
+    if (!wait_connected(w, mk_now_monotonic() + CONNECT_WAIT_S)) {
+        json_object_set_new(snap, "error",
+                            json_string("no ZooKeeper server accepts a session "
+                                        "(no quorum, or none reachable)"));
+        return snap;
+    }
+    pthread_mutex_unlock(&w->lock);
+    int rc = ZOK, rc2 = ZOK;
+    struct Stat st;
+    rc = zoo_exists(w->zh, "/", 0, &st);
+    json_t *brokers = json_object(), *parts = json_array();
+    if (rc == ZOK)
+        rc = for_each_child(w, "brokers/ids", add_broker, brokers);
+    if (rc == ZOK)
+        rc2 = for_each_child(w, "brokers/topics", add_topic, parts);
+    pthread_mutex_lock(&w->lock);
+    if (rc != ZOK || rc2 != ZOK) {
+        json_decref(brokers);
+        json_decref(parts);
+        json_object_set_new(
+            snap, "error",
+            json_sprintf("reading ZooKeeper failed: %s", zerror(rc != ZOK ? rc : rc2)));
+        return snap;
+    }
+    json_object_set_new(snap, "quorum", json_true());
+    json_object_set_new(snap, "brokers", brokers);
+    json_object_set_new(snap, "partitions", parts);
+    return snap;
+}
+
+static void open_session(zk_watch *w)
+{
+    close_session(w);
+    if (!w->connect)
+        return;
+    w->session_connect = mk_xstrdup(w->connect);
+    w->zh = zookeeper_init2(w->session_connect, session_watcher, SESSION_TIMEOUT_MS, NULL, w, 0,
+                            zk_log);
+    if (!w->zh)
+        log_warn(COMPONENT, "cannot create a ZooKeeper client for %s", w->session_connect);
+    else
+        log_info(COMPONENT, "connecting to the ensemble at %s", w->session_connect);
+}
+
+static void post(zk_watch *w, json_t *snap, unsigned long seq)
+{
+    bool changed = !w->last_posted || !json_equal(w->last_posted, snap);
+    if (!changed && seq <= w->posted_seq) {
+        json_decref(snap);
+        return;
+    }
+    if (changed) {
+        bool had = w->last_posted && json_is_true(json_object_get(w->last_posted, "quorum"));
+        bool has = json_is_true(json_object_get(snap, "quorum"));
+        if (had != has)
+            log_info(COMPONENT, "%s", has ? "a quorum answers" : "no quorum answers");
+    }
+    json_decref(w->last_posted);
+    w->last_posted = json_incref(snap);
+    w->posted_seq = seq;
+    json_object_set_new(snap, "seq", json_integer((json_int_t)seq));
+    core_queue_push(w->queue, core_msg_new(CORE_MSG_ZK_STATE, "zk", snap, NULL));
+}
+
+static void *watch_main(void *arg)
+{
+    zk_watch *w = arg;
+    pthread_mutex_lock(&w->lock);
+    double next_read = 0;
+    while (!w->stop) {
+        if (w->connect_changed) {
+            w->connect_changed = false;
+            open_session(w);
+            next_read = 0;
+        }
+        double now = mk_now_monotonic();
+        if (now >= next_read || w->want_seq > w->posted_seq) {
+            unsigned long seq = w->want_seq;
+            json_t *snap = read_snapshot(w);
+            if (w->stop || w->connect_changed) {
+                json_decref(snap);
+                continue;
+            }
+            post(w, snap, seq);
+            next_read = mk_now_monotonic() + w->poll_s;
+            continue;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        double t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + (next_read - now);
+        ts.tv_sec = (time_t)t;
+        ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+        pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+    }
+    close_session(w);
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* ---- interface ---------------------------------------------------------------------------------
+ */
+
+zk_watch *zk_watch_start(core_queue *queue, const char *chroot, double poll_s)
+{
+    zk_watch *w = mk_xcalloc(1, sizeof(*w));
+    w->queue = queue;
+    w->chroot = mk_xstrdup(chroot);
+    w->poll_s = poll_s;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->cond, NULL);
+    zoo_set_debug_level(log_get_level() == LOG_DEBUG ? ZOO_LOG_LEVEL_INFO : ZOO_LOG_LEVEL_WARN);
+    if (pthread_create(&w->thread, NULL, watch_main, w) != 0) {
+        log_error(COMPONENT, "cannot start the ZooKeeper thread");
+        pthread_mutex_destroy(&w->lock);
+        pthread_cond_destroy(&w->cond);
+        free(w->chroot);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void zk_watch_stop(zk_watch *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stop = true;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->cond);
+    json_decref(w->last_posted);
+    free(w->connect);
+    free(w->chroot);
+    free(w);
+}
+
+void zk_watch_set_connect(zk_watch *w, const char *connect)
+{
+    if (connect && !*connect)
+        connect = NULL;
+    pthread_mutex_lock(&w->lock);
+    bool same =
+        (!connect && !w->connect) || (connect && w->connect && !strcmp(connect, w->connect));
+    if (!same) {
+        free(w->connect);
+        w->connect = connect ? mk_xstrdup(connect) : NULL;
+        w->connect_changed = true;
+        pthread_cond_broadcast(&w->cond);
+    }
+    pthread_mutex_unlock(&w->lock);
+}
+
+void zk_watch_refresh(zk_watch *w, unsigned long seq)
+{
+    pthread_mutex_lock(&w->lock);
+    if (seq > w->want_seq)
+        w->want_seq = seq;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+}

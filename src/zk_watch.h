@@ -1,0 +1,45 @@
+/*
+ * zk_watch: the scheduler's own view of the ZooKeeper ensemble it runs, through the ZooKeeper C
+ * client, on a thread of its own (every client call blocks).
+ *
+ * The core tells it where the ensemble is (zk_watch_set_connect) whenever the members' addresses
+ * change. The thread keeps one session to that connect string and, every poll interval and on
+ * request, reads under the framework's chroot the registered brokers (`<chroot>/brokers/ids/<id>`)
+ * and every topic's partition assignment (`<chroot>/brokers/topics/<topic>`). It posts what it saw
+ * to the core as a CORE_MSG_ZK_STATE message when something changed or a refresh was asked for:
+ *
+ *   {"seq": n,              the highest refresh sequence asked before this read (0: none)
+ *    "connect": "h:p,...",  the connect string read (without chroot)
+ *    "quorum": bool,        a session is established and a read succeeded: a quorum answers
+ *    "error": "..." | null, why not, when quorum is false
+ *    "modes": {"h:p": "leader" | "follower" | ... | null},  each server's `srvr` answer: a server
+ *                           that serves clients (it is in a quorum) says its mode, others null
+ *    "read_at": t,          wall-clock time the modes were read from
+ *    "brokers": {"<id>": {"host": s, "port": n, "endpoints": [s...], "timestamp": s}},
+ *    "partitions": [{"topic": s, "partition": n, "replicas": [n...]}]}
+ *
+ * A ZooKeeper server that is not part of a quorum refuses client sessions, so "quorum": true is
+ * the real answer the bring-up waits for, not a guess from task states.
+ */
+#ifndef MK_ZK_WATCH_H
+#define MK_ZK_WATCH_H
+
+#include "core_queue.h"
+
+typedef struct zk_watch zk_watch;
+
+/* Starts the thread. `chroot` is the framework's ("/mesos-kafka"); `poll_s` the read interval. */
+zk_watch *zk_watch_start(core_queue *queue, const char *chroot, double poll_s);
+/* Stops the thread (closing the session) and frees. NULL is fine. */
+void zk_watch_stop(zk_watch *w);
+
+/* Thread-safe. The ensemble's connect string without chroot; NULL or "" closes the session. */
+void zk_watch_set_connect(zk_watch *w, const char *connect);
+/* Thread-safe. Asks for a read now; its message carries a "seq" of at least `seq`. */
+void zk_watch_refresh(zk_watch *w, unsigned long seq);
+
+/* Parses a /brokers/topics/<topic> document's partitions into `out` (an array it appends
+ * {"topic","partition","replicas"} objects to). Returns -1 if the document is not one. */
+int zk_watch_parse_topic(const char *topic, const char *data, size_t len, json_t *out);
+
+#endif
