@@ -1,7 +1,8 @@
 /*
  * scheduler_internal: the core's state, shared by the files of the scheduler module only
- * (scheduler.c: loop, subscription, persistence; scheduler_cluster.c: offers, statuses, restarts,
- * ZooKeeper membership; scheduler_api.c: the requests of the HTTP API). Everything here is touched
+ * (scheduler.c: loop, subscription, persistence; scheduler_cluster.c: members, statuses, restarts,
+ * timers; scheduler_offers.c: offers; scheduler_ensemble.c: ZooKeeper membership and snapshots;
+ * scheduler_api.c: the requests of the HTTP API). Everything here is touched
  * by the core thread alone.
  */
 #ifndef MK_SCHEDULER_INTERNAL_H
@@ -72,26 +73,41 @@ typedef struct scheduler {
 int scheduler_persist(scheduler *s, mk_err *err);
 void scheduler_fail(scheduler *s, const char *reason);
 
+/* scheduler_offers.c */
+void scheduler_handle_offers(scheduler *s, const mesos_event *ev);
+void scheduler_update_offer_interest(scheduler *s, bool force_revive);
+/* A member that should be launched now (its backoff over; a broker only while a quorum answers). */
+bool scheduler_wants_launch(const scheduler *s, const member *m, double now);
+
+/* scheduler_ensemble.c */
+/* host:port,... of the ensemble as tasks reach it ("" when none is placed); caller frees. */
+char *scheduler_zk_connect(const scheduler *s, bool for_scheduler);
+char *scheduler_bootstrap(const scheduler *s);
+/* Points the ZooKeeper thread at the ensemble's current addresses. */
+void scheduler_update_zk_connect(scheduler *s);
+/* The ZOO_SERVERS a ZooKeeper member is (re)launched with now. */
+char *scheduler_servers_for(const scheduler *s, const member *m);
+/* Every placed member runs the current list and serves (or had its time to join): the moment to
+ * change the membership by one. */
+bool scheduler_ensemble_settled(const scheduler *s);
+/* No ZooKeeper membership change under way: every member placed, running, in the quorum, with
+ * the current server list. */
+bool scheduler_zk_settled(const scheduler *s);
+/* One step of a membership change, if one is due: a relaunch with the new list, or a removal. */
+void scheduler_roll_ensemble(scheduler *s, double now);
+void scheduler_handle_zk_state(scheduler *s, json_t *state);
+
 /* scheduler_cluster.c */
 member *scheduler_find_member(const scheduler *s, member_kind kind, int id);
 member *scheduler_find_task(const scheduler *s, const char *task_id);
 /* Adds members up to the desired counts and marks those above for removal. */
 void scheduler_apply_desired(scheduler *s);
-void scheduler_handle_offers(scheduler *s, const mesos_event *ev);
 /* Returns true if persistent state changed. */
 bool scheduler_apply_task_status(scheduler *s, const mesos_task_status *st);
 /* Timers: restarts due, unreachable members, ZooKeeper reconfiguration; then offer interest. */
 void scheduler_tick(scheduler *s);
-void scheduler_update_offer_interest(scheduler *s, bool force_revive);
-void scheduler_handle_zk_state(scheduler *s, json_t *state);
 void scheduler_kill_task(scheduler *s, member *m, member_kill why);
-/* host:port,... of the ensemble as tasks reach it ("" when none is placed); caller frees. */
-char *scheduler_zk_connect(const scheduler *s, bool for_scheduler);
-char *scheduler_bootstrap(const scheduler *s);
 void scheduler_reconcile(scheduler *s);
-/* No ZooKeeper membership change under way: every member placed, running, in the quorum, with
- * the current server list. */
-bool scheduler_zk_settled(const scheduler *s);
 void scheduler_free_members(scheduler *s);
 
 /* scheduler_api.c */
