@@ -154,7 +154,8 @@ static void add_broker(const char *id, const char *data, int len, void *ud)
 {
     cleanup_json json_t *reg = json_loadb(data, (size_t)len, 0, NULL);
     json_t *entry = json_object();
-    static const char *const keys[] = {"host", "port", "endpoints", "rack", "timestamp"};
+    static const char *const keys[] = {"host",      "port",     "endpoints", "rack",
+                                       "timestamp", "jmx_port", "version"};
     for (size_t k = 0; k < MK_ARRAY_LEN(keys); k++) {
         json_t *v = json_object_get(reg, keys[k]);
         if (v && !json_is_null(v))
@@ -163,10 +164,64 @@ static void add_broker(const char *id, const char *data, int len, void *ud)
     json_object_set_new(ud, id, entry);
 }
 
+/* The leader and ISR the controller wrote for one partition, and the topic's own
+ * min.insync.replicas, added to each of `parts[from..]`. A partition without a state node yet (a
+ * topic being created) keeps null leader and isr. */
+static int add_partition_states(zk_watch *w, const char *topic, json_t *parts, size_t from)
+{
+    cleanup_free char *config_path = mk_xasprintf("%s/config/topics/%s", w->chroot, topic);
+    int len = 0, rc = ZOK;
+    json_t *min_insync = json_null();
+    cleanup_free char *config = read_node(w->zh, config_path, &len, &rc);
+    if (config) {
+        cleanup_json json_t *doc = json_loadb(config, (size_t)len, 0, NULL);
+        const char *v = json_string_value(
+            json_object_get(json_object_get(doc, "config"), "min.insync.replicas"));
+        char *end = NULL;
+        long n = v ? strtol(v, &end, 10) : 0;
+        if (v && *v && !*end && n > 0 && n < 1000)
+            min_insync = json_integer(n);
+    } else if (rc != ZNONODE) {
+        return rc;
+    }
+    for (size_t i = from; i < json_array_size(parts); i++) {
+        json_t *p = json_array_get(parts, i);
+        json_object_set(p, "min_insync", min_insync);
+        cleanup_free char *path =
+            mk_xasprintf("%s/brokers/topics/%s/partitions/%" JSON_INTEGER_FORMAT "/state",
+                         w->chroot, topic, json_integer_value(json_object_get(p, "partition")));
+        cleanup_free char *state = read_node(w->zh, path, &len, &rc);
+        if (!state && rc != ZNONODE) {
+            json_decref(min_insync);
+            return rc;
+        }
+        cleanup_json json_t *doc = state ? json_loadb(state, (size_t)len, 0, NULL) : NULL;
+        json_t *leader = json_object_get(doc, "leader"), *isr = json_object_get(doc, "isr");
+        json_object_set_new(p, "leader",
+                            json_is_integer(leader) ? json_incref(leader) : json_null());
+        json_object_set_new(p, "isr", json_is_array(isr) ? json_incref(isr) : json_null());
+    }
+    json_decref(min_insync);
+    return ZOK;
+}
+
+typedef struct {
+    zk_watch *w;
+    json_t *parts;
+    int rc;
+} topic_walk;
+
 static void add_topic(const char *topic, const char *data, int len, void *ud)
 {
-    if (zk_watch_parse_topic(topic, data, (size_t)len, ud) < 0)
+    topic_walk *walk = ud;
+    size_t from = json_array_size(walk->parts);
+    if (zk_watch_parse_topic(topic, data, (size_t)len, walk->parts) < 0) {
         log_warn(COMPONENT, "topic %s has no readable partition assignment; ignored", topic);
+        return;
+    }
+    int rc = add_partition_states(walk->w, topic, walk->parts, from);
+    if (rc != ZOK && walk->rc == ZOK)
+        walk->rc = rc;
 }
 
 /* ---- each server's own view
@@ -282,8 +337,11 @@ static json_t *read_snapshot(zk_watch *w)
     json_t *brokers = json_object(), *parts = json_array();
     if (rc == ZOK)
         rc = for_each_child(w, "brokers/ids", add_broker, brokers);
+    topic_walk walk = {.w = w, .parts = parts, .rc = ZOK};
     if (rc == ZOK)
-        rc2 = for_each_child(w, "brokers/topics", add_topic, parts);
+        rc2 = for_each_child(w, "brokers/topics", add_topic, &walk);
+    if (rc2 == ZOK)
+        rc2 = walk.rc;
     pthread_mutex_lock(&w->lock);
     if (rc != ZOK || rc2 != ZOK) {
         json_decref(brokers);

@@ -4,9 +4,12 @@
  *
  * The core tells it where the ensemble is (zk_watch_set_connect) whenever the members' addresses
  * change. The thread keeps one session to that connect string and, every poll interval and on
- * request, reads under the framework's chroot the registered brokers (`<chroot>/brokers/ids/<id>`)
- * and every topic's partition assignment (`<chroot>/brokers/topics/<topic>`). It posts what it saw
- * to the core as a CORE_MSG_ZK_STATE message when something changed or a refresh was asked for:
+ * request, reads under the framework's chroot the registered brokers (`<chroot>/brokers/ids/<id>`),
+ * every topic's partition assignment (`<chroot>/brokers/topics/<topic>`), each partition's leader
+ * and in-sync replicas as the controller wrote them (`.../partitions/<p>/state`) and the topic's
+ * min.insync.replicas (`<chroot>/config/topics/<topic>`): what the data-safety rule needs. It posts
+ * what it saw to the core as a CORE_MSG_ZK_STATE message when something changed or a refresh was
+ * asked for:
  *
  *   {"seq": n,              the highest refresh sequence asked before this read (0: none)
  *    "connect": "h:p,...",  the connect string read (without chroot)
@@ -15,8 +18,11 @@
  *    "modes": {"h:p": "leader" | "follower" | ... | null},  each server's `srvr` answer: a server
  *                           that serves clients (it is in a quorum) says its mode, others null
  *    "read_at": t,          wall-clock time the modes were read from
- *    "brokers": {"<id>": {"host": s, "port": n, "endpoints": [s...], "timestamp": s}},
- *    "partitions": [{"topic": s, "partition": n, "replicas": [n...]}]}
+ *    "brokers": {"<id>": {"host": s, "port": n, "endpoints": [s...], "timestamp": s,
+ *                         "rack": s, "jmx_port": n, "version": n}},  (those present)
+ *    "partitions": [{"topic": s, "partition": n, "replicas": [n...],
+ *                    "leader": n | null, "isr": [n...] | null,   from the partition's state node
+ *                    "min_insync": n | null}]}                   the topic's own setting
  *
  * A ZooKeeper server that is not part of a quorum refuses client sessions, so "quorum": true is
  * the real answer the bring-up waits for, not a guess from task states.
