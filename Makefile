@@ -12,7 +12,7 @@
 
 CC      ?= cc
 CLANG   ?= clang
-PKGS    := libcurl jansson libmicrohttpd openssl
+PKGS    := libcurl jansson libmicrohttpd openssl rdkafka
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
