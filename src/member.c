@@ -17,7 +17,8 @@
 
 static const char *const kind_names[N_KINDS] = {"zookeeper", "kafka"};
 static const char *const goal_names[] = {"run", "stop", "remove"};
-static const char *const kill_names[] = {"none", "operator", "remove", "reconfigure", "replace"};
+static const char *const kill_names[] = {"none",        "operator", "remove",
+                                         "reconfigure", "replace",  "restart"};
 
 const char *member_kind_name(member_kind k)
 {
@@ -128,7 +129,8 @@ member_end member_task_ended(member *m, const config *cfg, mesos_task_state stat
         return ENDED_REMOVED;
     if (m->goal == GOAL_STOP)
         return ENDED_STOPPED;
-    if (kill == KILL_RECONFIGURE || kill == KILL_REPLACE || state == TASK_UNKNOWN) {
+    if (kill == KILL_RECONFIGURE || kill == KILL_REPLACE || kill == KILL_RESTART ||
+        state == TASK_UNKNOWN) {
         /* Ended on purpose, or never ran (a launch the master never saw): no failure. */
         m->restart_at = now;
         return ENDED_RELAUNCH;
@@ -225,7 +227,7 @@ member *member_from_json(const json_t *j, mk_err *err)
     }
     if (pick_name(kill_names, MK_ARRAY_LEN(kill_names),
                   json_string_value(json_object_get(j, "kill")), &kill) < 0) {
-        mk_err_set(err, "kill is not one of none, operator, remove, reconfigure, replace");
+        mk_err_set(err, "kill is not one of none, operator, remove, reconfigure, replace, restart");
         goto bad;
     }
     m->goal = (member_goal)goal;

@@ -36,6 +36,7 @@ typedef enum {
     KILL_REMOVE,      /* scale-down */
     KILL_RECONFIGURE, /* ZooKeeper member relaunched with a new server list */
     KILL_REPLACE,     /* unreachable too long: replaced on another agent */
+    KILL_RESTART,     /* /v1/brokers restart: launched again at once, at home */
 } member_kill;
 
 #define MEMBER_MAX_PORTS 3 /* ZooKeeper: client, quorum, election; Kafka: the listener */

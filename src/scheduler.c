@@ -397,6 +397,7 @@ static void scheduler_cleanup(scheduler *s)
     s->client = NULL;
     core_queue_free(s->queue);
     scheduler_free_members(s);
+    scheduler_free_plan(s);
     json_decref(s->zk_state);
     json_decref(s->recent_failures);
     free(s->framework_id);

@@ -254,7 +254,9 @@ void scheduler_answer_pending_scales(scheduler *s)
             continue;
         }
         *pp = p->next;
-        if (p->count < s->desired[KIND_KAFKA])
+        if (p->what == PENDING_RESTART)
+            scheduler_start_restart(s, p->reply, p->count, p->force);
+        else if (p->count < s->desired[KIND_KAFKA])
             decide_kafka_scale_down(s, p->reply, p->count);
         else
             apply_scale(s, &(core_msg){.reply = p->reply}, KIND_KAFKA, p->count);
@@ -339,6 +341,111 @@ static void do_kill(scheduler *s, core_msg *m)
                     mb->kind == KIND_KAFKA ? "/v0/kafka/reflate" : "/v0/zookeeper/reflate"));
 }
 
+/* ---- /v1: connection, brokers, restarts ------------------------------------------------------ */
+
+static void do_connection(scheduler *s, core_msg *m)
+{
+    json_t *brokers = json_array();
+    for (size_t i = 0; i < s->n_members; i++) {
+        const member *mb = s->members[i];
+        if (mb->kind != KIND_KAFKA || !mb->registered)
+            continue;
+        char *address = taskinfo_service_address(s->cfg, mb);
+        if (address)
+            json_array_append_new(brokers, json_string(address));
+        free(address);
+    }
+    cleanup_free char *bootstrap = mk_xstrdup("");
+    size_t i;
+    json_t *b;
+    json_array_foreach(brokers, i, b)
+    {
+        char *next = mk_xasprintf("%s%s%s", bootstrap, i ? "," : "", json_string_value(b));
+        free(bootstrap);
+        bootstrap = next;
+    }
+    cleanup_free char *connect = scheduler_zk_connect(s, false);
+    cleanup_free char *chrooted =
+        *connect ? mk_xasprintf("%s/%s", connect, s->cfg->framework_name) : NULL;
+    reply(m, 200,
+          json_pack("{s:o, s:s, s:s?, s:i}", "brokers", brokers, "bootstrap", bootstrap,
+                    "zookeeper", chrooted, "registered", (int)json_array_size(brokers)));
+}
+
+static json_t *broker_summary(const scheduler *s, const member *mb)
+{
+    cleanup_free char *address = taskinfo_service_address(s->cfg, mb);
+    return json_pack("{s:i, s:s, s:b, s:s?, s:s?}", "id", mb->id, "state", goal_state(mb),
+                     "registered", mb->registered, "address", mb->agent_id ? address : NULL,
+                     "task_id", mb->task_id);
+}
+
+static void do_brokers(scheduler *s, core_msg *m)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < s->n_members; i++)
+        if (s->members[i]->kind == KIND_KAFKA)
+            json_array_append_new(list, broker_summary(s, s->members[i]));
+    reply(m, 200, json_pack("{s:o}", "brokers", list));
+}
+
+/* The "id" argument as a broker id, or -1 after answering. */
+static int requested_broker(scheduler *s, core_msg *m, member **out)
+{
+    const json_t *id = json_object_get(m->body, "id");
+    if (!json_is_integer(id) || json_integer_value(id) < 0 || json_integer_value(id) > 1000000) {
+        reply(m, 400, error_body("id: must be a broker id (a whole number from 0)"));
+        return -1;
+    }
+    *out = scheduler_find_member(s, KIND_KAFKA, (int)json_integer_value(id));
+    if (!*out) {
+        reply(m, 404,
+              error_body("no broker %" JSON_INTEGER_FORMAT " (GET /v1/brokers lists them)",
+                         json_integer_value(id)));
+        return -1;
+    }
+    return 0;
+}
+
+static void do_broker(scheduler *s, core_msg *m)
+{
+    member *mb;
+    if (requested_broker(s, m, &mb) < 0)
+        return;
+    char id[16];
+    snprintf(id, sizeof(id), "%d", mb->id);
+    json_t *reg =
+        mb->registered ? json_object_get(json_object_get(s->zk_state, "brokers"), id) : NULL;
+    json_t *body = broker_summary(s, mb);
+    json_object_set_new(body, "registration", reg ? json_deep_copy(reg) : json_null());
+    json_object_set_new(body, "task", scheduler_member_json(s, mb));
+    reply(m, 200, body);
+}
+
+/* Restarts wait for a ZooKeeper read made after the request, like Kafka scale-downs. */
+static void do_restart(scheduler *s, core_msg *m)
+{
+    int broker = -1;
+    if (json_object_get(m->body, "id")) {
+        member *mb;
+        if (requested_broker(s, m, &mb) < 0)
+            return;
+        broker = mb->id;
+    }
+    bool force = json_is_true(json_object_get(m->body, "force"));
+    if (!m->reply)
+        return;
+    pending_scale *p = mk_xcalloc(1, sizeof(*p));
+    p->what = PENDING_RESTART;
+    p->reply = core_reply_ref(m->reply);
+    p->count = broker;
+    p->force = force;
+    p->seq = ++s->zk_seq_next;
+    p->next = s->pending_scales;
+    s->pending_scales = p;
+    zk_watch_refresh(s->zk, p->seq);
+}
+
 void scheduler_handle_request(scheduler *s, core_msg *m)
 {
     const char *name = m->name ? m->name : "";
@@ -360,6 +467,16 @@ void scheduler_handle_request(scheduler *s, core_msg *m)
         do_scale(s, m);
     else if (strcmp(name, "kill") == 0)
         do_kill(s, m);
+    else if (strcmp(name, "connection") == 0)
+        do_connection(s, m);
+    else if (strcmp(name, "brokers") == 0)
+        do_brokers(s, m);
+    else if (strcmp(name, "broker") == 0)
+        do_broker(s, m);
+    else if (strcmp(name, "restart") == 0)
+        do_restart(s, m);
+    else if (strcmp(name, "plan") == 0)
+        reply(m, 200, json_pack("{s:o}", "plan", scheduler_plan_json(s)));
     else
         reply(m, 404, error_body("unknown request '%s'", name));
 }

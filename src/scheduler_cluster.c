@@ -380,5 +380,6 @@ void scheduler_tick(scheduler *s)
     leave_silent_homes(s, now);
     scheduler_roll_ensemble(s, now);
     remove_brokers(s);
+    scheduler_advance_plan(s);
     scheduler_update_offer_interest(s, false);
 }

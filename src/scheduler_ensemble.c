@@ -258,5 +258,6 @@ void scheduler_handle_zk_state(scheduler *s, json_t *state)
         m->registered = registered;
     }
     scheduler_answer_pending_scales(s);
+    scheduler_advance_plan(s);
     scheduler_update_offer_interest(s, false);
 }

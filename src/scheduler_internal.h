@@ -2,7 +2,8 @@
  * scheduler_internal: the core's state, shared by the files of the scheduler module only
  * (scheduler.c: loop, subscription, persistence; scheduler_cluster.c: members, statuses, restarts,
  * timers; scheduler_offers.c: offers; scheduler_ensemble.c: ZooKeeper membership and snapshots;
- * scheduler_api.c: the requests of the HTTP API). Everything here is touched
+ * scheduler_api.c: the requests of the HTTP API; scheduler_restart.c: broker restarts). Everything
+ * here is touched
  * by the core thread alone.
  */
 #ifndef MK_SCHEDULER_INTERNAL_H
@@ -21,10 +22,32 @@
 
 #define MAX_RECENT_FAILURES 20
 
-/* A Kafka scale-down waiting for a ZooKeeper read made after it was asked. */
+/* A restart of brokers, one at a time (scheduler_restart.c). */
+typedef enum { STEP_PENDING, STEP_RESTARTING, STEP_WAITING, STEP_DONE, STEP_FAILED } step_state;
+typedef struct {
+    int broker;
+    step_state state;
+    char *old_task_id;    /* the task it was running when the step began */
+    char *old_registered; /* its registration's timestamp then: a new one must replace it */
+    double running_at;    /* wall clock the new task was seen running */
+    char *message;
+} restart_step;
+typedef enum { PLAN_RUNNING, PLAN_BLOCKED, PLAN_DONE, PLAN_FAILED } plan_state;
+typedef struct {
+    restart_step *steps;
+    size_t n_steps;
+    bool force;
+    plan_state state;
+    double started_at, finished_at;
+    char *message;
+} restart_plan;
+
+/* A Kafka scale-down or a broker restart waiting for a ZooKeeper read made after it was asked. */
+typedef enum { PENDING_SCALE, PENDING_RESTART } pending_what;
 typedef struct pending_scale {
+    pending_what what;
     core_reply *reply;
-    int count;
+    int count; /* scale: the new count; restart: the broker id, -1 for all */
     bool force;
     unsigned long seq;
     struct pending_scale *next;
@@ -53,6 +76,7 @@ typedef struct scheduler {
     unsigned long zk_seq;      /* highest refresh sequence a snapshot answered */
     unsigned long zk_seq_next; /* last refresh sequence asked */
     pending_scale *pending_scales;
+    restart_plan *plan; /* the last restart (kept when finished, for GET /v1/plan) */
 
     char **doomed; /* task ids to kill whenever they show up (replaced members' old tasks) */
     size_t n_doomed;
@@ -109,6 +133,14 @@ void scheduler_tick(scheduler *s);
 void scheduler_kill_task(scheduler *s, member *m, member_kill why);
 void scheduler_reconcile(scheduler *s);
 void scheduler_free_members(scheduler *s);
+
+/* scheduler_restart.c */
+/* Starts a restart of `broker` (-1: all, one at a time) after the data-safety check; answers. */
+void scheduler_start_restart(scheduler *s, core_reply *reply, int broker, bool force);
+/* Moves the running plan on (after a status, a ZooKeeper read, a tick). */
+void scheduler_advance_plan(scheduler *s);
+json_t *scheduler_plan_json(const scheduler *s);
+void scheduler_free_plan(scheduler *s);
 
 /* scheduler_api.c */
 void scheduler_handle_request(scheduler *s, core_msg *m);
