@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http_api_internal.h"
 #include "http_page.h"
 #include "log.h"
 #include "util.h"
@@ -32,15 +33,6 @@
 #define MAX_AUTH_B64     4096 /* longer credentials are refused without decoding them */
 #define MAX_COUNT_DIGITS 9    /* more digits is out of range for every kind (and fits a long) */
 #define MAX_PATH         1024
-
-struct http_api {
-    const config *cfg;
-    core_queue *queue;
-    struct MHD_Daemon *daemon;
-    double core_timeout_s;
-    bool auth;       /* credentials configured: every route but /health needs them */
-    char *challenge; /* the WWW-Authenticate value, built once */
-};
 
 typedef enum { ROUTE_READ, ROUTE_CHANGE } route_kind;
 
@@ -74,34 +66,32 @@ static char *json_text(const json_t *body)
     return text ? text : mk_xstrdup("{}");
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, const json_t *body)
+enum MHD_Result http_send_json(struct MHD_Connection *c, unsigned status, const json_t *body)
 {
     return send_text(c, status, json_text(body), "application/json", NULL, NULL);
 }
 
 /* {"error": msg} with extra headers. */
-static enum MHD_Result send_error_with(struct MHD_Connection *c, unsigned status, const char *msg,
-                                       const char *allow, const char *challenge)
+enum MHD_Result http_send_error_with(struct MHD_Connection *c, unsigned status, const char *msg,
+                                     const char *allow, const char *challenge)
 {
     cleanup_json json_t *body = json_pack("{s:s}", "error", msg);
     return send_text(c, status, json_text(body), "application/json", allow, challenge);
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
+enum MHD_Result http_send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    return send_error_with(c, status, msg, NULL, NULL);
+    return http_send_error_with(c, status, msg, NULL, NULL);
 }
 
 /* A client's text quoted back in an error: at most `size`-1 printable ASCII bytes, others as '?',
  * so the message is always valid UTF-8 (jansson refuses anything else) and has no control bytes. */
-static const char *printable(const char *s, char *out, size_t size)
+const char *http_printable(const char *s, char *out, size_t size)
 {
     size_t n = 0;
     for (; s[n] && n + 1 < size; n++)
@@ -115,7 +105,7 @@ static const char *printable(const char *s, char *out, size_t size)
 
 /* Whether the request carries the configured credentials. Both fields are compared over their full
  * length (mk_consttime_equal), so the time taken says nothing about where a guess went wrong. */
-static bool authorized(const http_api *api, struct MHD_Connection *c)
+bool http_authorized(const http_api *api, struct MHD_Connection *c)
 {
     const char *header =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -175,8 +165,7 @@ static long parse_count(const char *s, long max, const char **why)
     return v;
 }
 
-/* The `force` query argument: absent, true/1 or false/0. Returns -1 for anything else. */
-static int parse_force(struct MHD_Connection *c, bool *force)
+int http_parse_force(struct MHD_Connection *c, bool *force)
 {
     const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "force");
     *force = v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
@@ -190,7 +179,7 @@ static int parse_force(struct MHD_Connection *c, bool *force)
 
 /* Asks the core (`body` is taken); returns the HTTP status (503 when the core does not answer in
  * time or is stopping) and the answer's body in *out (may be NULL). */
-static unsigned ask_core(http_api *api, const char *name, json_t *body, json_t **out)
+unsigned http_ask_core(http_api *api, const char *name, json_t *body, json_t **out)
 {
     core_reply *reply = core_reply_new();
     *out = NULL;
@@ -219,8 +208,8 @@ static enum MHD_Result answer_from_core(http_api *api, struct MHD_Connection *c,
                                         json_t *body)
 {
     json_t *out = NULL;
-    unsigned status = ask_core(api, name, body, &out);
-    enum MHD_Result r = send_json(c, status, out);
+    unsigned status = http_ask_core(api, name, body, &out);
+    enum MHD_Result r = http_send_json(c, status, out);
     json_decref(out);
     return r;
 }
@@ -229,9 +218,9 @@ static enum MHD_Result answer_from_core(http_api *api, struct MHD_Connection *c,
 static enum MHD_Result answer_page(http_api *api, struct MHD_Connection *c)
 {
     json_t *out = NULL;
-    unsigned status = ask_core(api, "status", json_object(), &out);
+    unsigned status = http_ask_core(api, "status", json_object(), &out);
     if (status != 200) {
-        enum MHD_Result r = send_json(c, status, out);
+        enum MHD_Result r = http_send_json(c, status, out);
         json_decref(out);
         return r;
     }
@@ -308,33 +297,34 @@ static enum MHD_Result route_request(http_api *api, struct MHD_Connection *c, co
     route r;
     size_t len = strlen(url);
     if (len >= sizeof(path))
-        return send_error(c, 404, "no such route");
+        return http_send_error(c, 404, "no such route");
     memcpy(path, url, len + 1);
     int n = split_path(path, seg, (int)MK_ARRAY_LEN(seg));
     if (n < 0 || !match_route(seg, n, &r))
-        return send_error(c, 404, "no such route: %s", printable(url, quoted, sizeof(quoted)));
+        return http_send_error(c, 404, "no such route: %s",
+                               http_printable(url, quoted, sizeof(quoted)));
 
     bool is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     bool is_post = strcmp(method, "POST") == 0;
     if (!(is_get || (is_post && r.kind == ROUTE_CHANGE)))
-        return send_error_with(c, 405, "method not allowed",
-                               r.kind == ROUTE_CHANGE ? "GET, HEAD, POST" : "GET, HEAD", NULL);
+        return http_send_error_with(c, 405, "method not allowed",
+                                    r.kind == ROUTE_CHANGE ? "GET, HEAD, POST" : "GET, HEAD", NULL);
 
     bool open = r.request && strcmp(r.request, "health") == 0;
-    if (api->auth && !open && !authorized(api, c))
-        return send_error_with(c, 401, "authentication required", NULL, api->challenge);
+    if (api->auth && !open && !http_authorized(api, c))
+        return http_send_error_with(c, 401, "authentication required", NULL, api->challenge);
     if (!api->auth && r.kind == ROUTE_CHANGE)
-        return send_error(c, 403,
-                          "changes are disabled: set AUTH_USERNAME and AUTH_PASSWORD on "
-                          "the scheduler to enable them");
+        return http_send_error(c, 403,
+                               "changes are disabled: set AUTH_USERNAME and AUTH_PASSWORD on "
+                               "the scheduler to enable them");
 
     const char *mk = r.member_kind;
     if (mk && strcmp(mk, "kafka") != 0 && strcmp(mk, "zookeeper") != 0)
-        return send_error(c, 404, "unknown kind '%s': use kafka or zookeeper",
-                          printable(mk, quoted, sizeof(quoted)));
+        return http_send_error(c, 404, "unknown kind '%s': use kafka or zookeeper",
+                               http_printable(mk, quoted, sizeof(quoted)));
     if (r.task && !valid_task_id(r.task))
-        return send_error(c, 400, "task id: must be 1 to %d letters, digits, '.', '_' or '-'",
-                          MAX_TASK_ID);
+        return http_send_error(c, 400, "task id: must be 1 to %d letters, digits, '.', '_' or '-'",
+                               MAX_TASK_ID);
     long count = 0;
     bool force = false;
     if (r.count) {
@@ -342,10 +332,11 @@ static enum MHD_Result route_request(http_api *api, struct MHD_Connection *c, co
         long max = strcmp(mk, "kafka") == 0 ? 1000 : 99;
         count = parse_count(r.count, max, &why);
         if (count < 0)
-            return send_error(c, 400, "count: %s (a whole number from 0 to %ld for %s, got '%s')",
-                              why, max, mk, printable(r.count, quoted, 24));
-        if (parse_force(c, &force) < 0)
-            return send_error(c, 400, "force: must be true, false, 1 or 0");
+            return http_send_error(c, 400,
+                                   "count: %s (a whole number from 0 to %ld for %s, got '%s')", why,
+                                   max, mk, http_printable(r.count, quoted, 24));
+        if (http_parse_force(c, &force) < 0)
+            return http_send_error(c, 400, "force: must be true, false, 1 or 0");
     }
     if (!r.request)
         return answer_page(api, c);
@@ -368,17 +359,40 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **state)
 {
-    static int headers_seen;
     if (*state == NULL) {
-        *state = &headers_seen;
+        *state = mk_xcalloc(1, sizeof(http_body));
         return MHD_YES;
     }
+    http_body *body = *state;
     if (*upload_data_size > 0) {
-        *upload_data_size = 0; /* bodies are not used: every argument is in the path */
+        /* Only /v1 reads bodies; past the limit the rest is dropped and the answer is 413. */
+        size_t n = *upload_data_size;
+        if (!body->too_large && body->len + n <= HTTP_MAX_BODY) {
+            body->data = mk_xrealloc(body->data, body->len + n + 1);
+            memcpy(body->data + body->len, upload_data, n);
+            body->len += n;
+            body->data[body->len] = '\0';
+        } else {
+            body->too_large = true;
+        }
+        *upload_data_size = 0;
         return MHD_YES;
     }
     log_debug(COMPONENT, "%s %s", method, url);
+    if (strncmp(url, "/v1/", 4) == 0 || strcmp(url, "/v1") == 0)
+        return http_api_v1_route(cls, c, url, method, body);
     return route_request(cls, c, url, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **state,
+                         enum MHD_RequestTerminationCode why)
+{
+    http_body *body = *state;
+    if (body) {
+        free(body->data);
+        free(body);
+        *state = NULL;
+    }
 }
 
 /* ---- start and stop ------------------------------------------------------------------------- */
@@ -399,8 +413,9 @@ static struct MHD_Daemon *start_daemon(http_api *api, unsigned flags)
         flags | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
         (uint16_t)api->cfg->framework_port, NULL, NULL, on_request, api, MHD_OPTION_EXTERNAL_LOGGER,
         mhd_log, NULL, /* first, or MHD logs some lines itself */
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
+        MHD_OPTION_END);
 }
 
 http_api *http_api_start(const config *cfg, core_queue *queue, mk_err *err)
@@ -412,7 +427,7 @@ http_api *http_api_start(const config *cfg, core_queue *queue, mk_err *err)
     api->auth = cfg->auth_username && cfg->auth_password;
     /* The realm is the framework's name, with what would end the quoted string replaced. */
     char realm[128];
-    printable(cfg->framework_name ? cfg->framework_name : "mesos-kafka", realm, sizeof(realm));
+    http_printable(cfg->framework_name ? cfg->framework_name : "mesos-kafka", realm, sizeof(realm));
     for (char *p = realm; *p; p++)
         if (*p == '"' || *p == '\\')
             *p = '_';

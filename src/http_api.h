@@ -15,6 +15,14 @@
  *   "reflate":   {"kind": "kafka"|"zookeeper"}         -> 200 {"scheduled": [...]} (mutating)
  *   "scale":     {"kind": k, "count": n, "force": b}   -> 200 | 400 | 409 (mutating)
  *   "kill":      {"task_id": s}                        -> 200 | 404 | 409 (mutating)
+ *   "connection": {}                                   -> 200 {"brokers", "bootstrap", "zookeeper",
+ *                                                              "registered"}
+ *   "brokers":   {}                                    -> 200 {"brokers": [...]}
+ *   "broker":    {"id": n}                             -> 200 | 404
+ *   "restart":   {"id": n (absent: all), "force": b}   -> 202 | 404 | 409 (mutating)
+ *   "plan":      {}                                    -> 200 {"plan": ... | null}
+ * The /v1 routes (http_api_v1.c, docs/api-v1.md) use these; their topic operations ask the core for
+ * "connection" and then run kafka_admin on the connection's own thread.
  *
  * Routes (GET everywhere; POST also on the mutating ones):
  *   GET /health, GET /v0/status, GET /v0/container/<taskId>, /v0/<kind>/reflate,

@@ -12,7 +12,10 @@
  *   - Basic auth: missing or wrong credentials 401 with WWW-Authenticate, right ones pass, /health
  *     is open; without configured credentials reads pass and changes answer 403;
  *   - a core that does not answer gives 503; keep-alive connections are reused, POST bodies eaten;
- *   - the HTML page escapes what it shows and shows "-" for nulls.
+ *   - the HTML page escapes what it shows and shows "-" for nulls;
+ *   - /v1: broker routes become core requests, topic routes ask the core for the brokers first;
+ *     bad ids, methods, credentials and bodies (malformed, not an object, too large) never reach
+ * it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -219,10 +222,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
     return collect(a->headers, sizeof(a->headers), &a->headers_len, data, size * n);
 }
 
-/* One request on `curl` (reused for keep-alive when given, else a fresh handle); `userpwd` is
- * "user:password" or NULL for no Authorization header. */
-static void request_on(CURL *curl, env *e, const char *method, const char *path,
-                       const char *userpwd, answer *a)
+/* What every request sets: the URL, where the answer goes, a timeout, the credentials. */
+static void prepare(CURL *curl, env *e, const char *path, const char *userpwd, answer *a)
 {
     memset(a, 0, sizeof(*a));
     char url[1024];
@@ -233,9 +234,17 @@ static void request_on(CURL *curl, env *e, const char *method, const char *path,
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, a);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-    curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(curl, CURLOPT_USERPWD, userpwd);
     curl_easy_setopt(curl, CURLOPT_HTTPAUTH, userpwd ? CURLAUTH_BASIC : CURLAUTH_NONE);
+}
+
+/* One request on `curl` (reused for keep-alive when given, else a fresh handle); `userpwd` is
+ * "user:password" or NULL for no Authorization header. */
+static void request_on(CURL *curl, env *e, const char *method, const char *path,
+                       const char *userpwd, answer *a)
+{
+    prepare(curl, e, path, userpwd, a);
+    curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, NULL);
     if (strcmp(method, "HEAD") == 0) {
         curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
@@ -565,6 +574,111 @@ static void test_html_page(void **state)
     env_stop(e);
 }
 
+/* One request with a body (NULL: none) and a method of any kind. */
+static void request_with_body(env *e, const char *method, const char *path, const char *userpwd,
+                              const char *body, answer *a)
+{
+    CURL *curl = curl_easy_init();
+    assert_non_null(curl);
+    prepare(curl, e, path, userpwd, a);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    assert_int_equal(curl_easy_perform(curl), CURLE_OK);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a->status);
+    curl_easy_cleanup(curl);
+}
+
+/* /v1: broker routes become core requests; topic routes ask the core where the brokers are, then
+ * run kafka_admin (which, with the fake core's answer, finds no broker: 503). */
+static void test_v1_routes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *method, *path, *name, *body;
+        long status;
+    } cases[] = {
+        {"GET", "/v1/connection", "connection", "{}", 200},
+        {"GET", "/v1/plan/", "plan", "{}", 200},
+        {"GET", "/v1/brokers", "brokers", "{}", 200},
+        {"PUT", "/v1/brokers?force=true", "restart", "{\"force\":true}", 200},
+        {"GET", "/v1/brokers/2", "broker", "{\"id\":2}", 200},
+        {"POST", "/v1/brokers/2", "restart", "{\"force\":false,\"id\":2}", 200},
+        {"GET", "/v1/topics", "connection", "{}", 503},
+        {"DELETE", "/v1/topics/orders", "connection", "{}", 503},
+        {"GET", "/v1/partitions/unavailable", "connection", "{}", 503},
+    };
+    env *e = env_start(true);
+    for (size_t i = 0; i < MK_ARRAY_LEN(cases); i++) {
+        answer a;
+        int before = seen_count(e);
+        request_with_body(e, cases[i].method, cases[i].path, ADMIN, NULL, &a);
+        if (a.status != cases[i].status)
+            fail_msg("%s %s: %ld %s", cases[i].method, cases[i].path, a.status, a.body);
+        assert_int_equal(seen_count(e), before + 1);
+        assert_string_equal(e->core.seen_name[before], cases[i].name);
+        assert_string_equal(e->core.seen_body[before], cases[i].body);
+    }
+    answer a;
+    request_with_body(e, "GET", "/v1/topics", ADMIN, NULL, &a);
+    assert_error_contains(&a, "no Kafka broker is registered yet");
+    env_stop(e);
+}
+
+static void test_v1_rejections_never_reach_core(void **state)
+{
+    (void)state;
+    char *big = mk_xmalloc(70000);
+    memset(big, ' ', 69999);
+    big[0] = '{';
+    big[69998] = '}';
+    big[69999] = '\0';
+    const struct {
+        const char *method, *path, *userpwd, *body;
+        long status;
+        const char *error;
+    } cases[] = {
+        {"GET", "/v1/nothing", ADMIN, NULL, 404, "no such route"},
+        {"GET", "/v1", ADMIN, NULL, 404, "no such route"},
+        {"GET", "/v1/topics/a/b/c/d/e/f", ADMIN, NULL, 404, "no such route"},
+        {"DELETE", "/v1/brokers", ADMIN, NULL, 405, "method not allowed"},
+        {"GET", "/v1/topics/t/partitions", ADMIN, NULL, 405, "method not allowed"},
+        {"PUT", "/v1/brokers/1", NULL, NULL, 401, "authentication required"},
+        {"GET", "/v1/brokers", "admin:wrong", NULL, 401, "authentication required"},
+        {"GET", "/v1/brokers/abc", ADMIN, NULL, 400, "broker id"},
+        {"GET", "/v1/brokers/-1", ADMIN, NULL, 400, "broker id"},
+        {"PUT", "/v1/brokers?force=maybe", ADMIN, NULL, 400, "force"},
+        {"POST", "/v1/topics", ADMIN, "{\"name\": ", 400, "body: not valid JSON"},
+        {"POST", "/v1/topics", ADMIN, "[1]", 400, "body: must be a JSON object"},
+        {"POST", "/v1/topics", ADMIN, "{\"a\":1,\"a\":2}", 400, "body: not valid JSON"},
+        {"PUT", "/v1/topics/t/config", ADMIN, big, 413, "body: larger than"},
+    };
+    env *e = env_start(true);
+    for (size_t i = 0; i < MK_ARRAY_LEN(cases); i++) {
+        answer a;
+        request_with_body(e, cases[i].method, cases[i].path, cases[i].userpwd, cases[i].body, &a);
+        if (a.status != cases[i].status)
+            fail_msg("%s %s: %ld %s", cases[i].method, cases[i].path, a.status, a.body);
+        assert_error_contains(&a, cases[i].error);
+    }
+    assert_int_equal(seen_count(e), 0);
+    env_stop(e);
+    /* Without credentials configured, changes are refused and reads pass. */
+    e = env_start(false);
+    answer a;
+    request_with_body(e, "PUT", "/v1/brokers/1", NULL, NULL, &a);
+    assert_int_equal(a.status, 403);
+    request_with_body(e, "POST", "/v1/topics", NULL, "{\"name\":\"t\"}", &a);
+    assert_int_equal(a.status, 403);
+    assert_int_equal(seen_count(e), 0);
+    request_with_body(e, "GET", "/v1/brokers", NULL, NULL, &a);
+    assert_int_equal(a.status, 200);
+    env_stop(e);
+    free(big);
+}
+
 static void test_port_in_use(void **state)
 {
     env *e = env_start(false);
@@ -590,6 +704,8 @@ int main(void)
         cmocka_unit_test(test_keepalive_and_post_bodies),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_port_in_use),
+        cmocka_unit_test(test_v1_routes),
+        cmocka_unit_test(test_v1_rejections_never_reach_core),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
