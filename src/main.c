@@ -1,18 +1,22 @@
 /*
  * main: the `mesos-kafka` command.
  *
- * With no arguments it runs the scheduler, configured only by environment variables. The other
+ * With no arguments it runs the scheduler, configured only by environment variables. Its own
  * commands read the same configuration table: `--help`, `config` (the effective configuration,
- * secrets masked), `env-example`, `--version`. Later issues add the operator's nouns (`status`,
- * `kafka scale 5`, ...), which talk to a running scheduler's HTTP API.
+ * secrets masked), `env-example`, `--version`. Everything else that cli_handles() recognises (the
+ * operator's nouns such as `status`, `kafka scale 5`, `topic list`, and `help`) goes to the
+ * command-line client in cli.c, which talks to a running scheduler's HTTP API and chooses its own
+ * exit status (0 done, 1 refused or failed, 2 usage, 3 the scheduler could not be reached).
  *
- * Exit statuses: 0 success (or a clean stop on SIGTERM/SIGINT), 1 a fatal error while running
- * (credentials, certificate, failed over, state file), 2 a usage or configuration error.
+ * Exit statuses of the scheduler: 0 success (or a clean stop on SIGTERM/SIGINT), 1 a fatal error
+ * while running (credentials, certificate, failed over, state file), 2 a usage or configuration
+ * error.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "config.h"
 #include "log.h"
 #include "scheduler.h"
@@ -49,7 +53,10 @@ static void usage(FILE *out)
                  "variables)\n"
                  "       mesos-kafka config          print the effective configuration\n"
                  "       mesos-kafka env-example     print a documented environment file\n"
-                 "       mesos-kafka --help | --version\n");
+                 "       mesos-kafka --help | --version\n"
+                 "       mesos-kafka <noun> <verb>   operate a running scheduler (status, kafka, "
+                 "broker, topic, ...;\n"
+                 "                                   `mesos-kafka help` lists them)\n");
 }
 
 /* The key facts of the configuration, for the first lines of the log. Never a secret. */
@@ -126,7 +133,9 @@ int main(int argc, char **argv)
     if (argc < 2)
         return run_scheduler();
     const char *cmd = argv[1];
-    bool help = strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0;
+    if (cli_handles(cmd))
+        return cli_main(argc, argv);
+    bool help = strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0;
     if (argc > 2 && !help) {
         fprintf(stderr, "mesos-kafka: unexpected argument '%s' after '%s'\n", argv[2], cmd);
         usage(stderr);
