@@ -113,6 +113,14 @@ demo: try
   curl -u $auth -X POST $api/v0/task/kill/$task
   curl -u $auth -X POST $api/v0/kafka/reflate
   curl -u $auth -X POST $api/v0/kafka/scale/3
+demo: or with the CLI (in another shell):
+  export MESOS_KAFKA_API=$api AUTH_USERNAME=admin AUTH_PASSWORD=$api_secret
+  $PWD/build/mesos-kafka status
+  $PWD/build/mesos-kafka topic create orders --partitions 3 --replication 3 --config min.insync.replicas=2
+  $PWD/build/mesos-kafka topic producer-test orders 10000
+  $PWD/build/mesos-kafka topic describe orders
+  $PWD/build/mesos-kafka broker restart --all
+  $PWD/build/mesos-kafka help
 demo: logs under $demo_dir (mesos-kafka.log, mesos-sim.log, agents/*/.../stdout)
 demo: Ctrl-C stops everything.
 MSG
