@@ -164,6 +164,22 @@ def test_delete_removes_the_topic(env):
                "scratch gone from the list")
 
 
+def test_the_v0_commands_through_the_cli(env):
+    table = cli(env, "status").stdout
+    for name in ("zookeeper-1", "zookeeper-3", "kafka-0", "kafka-2"):
+        assert name in table, table
+    st = cli_json(env, "status")
+    task = [m["task_id"] for m in st["members"] if m["name"] == "kafka-1"][0]
+    assert cli_json(env, "container", task)["name"] == "kafka-1"
+    # Every broker holds a replica of orders: scaling down to 2 is refused, naming it.
+    r = cli(env, "kafka", "scale", "2", ok=False)
+    assert r.returncode == 1 and "orders" in r.stderr, r.stderr
+    r = cli(env, "zookeeper", "scale", "4", ok=False)
+    assert r.returncode == 1 and "odd" in r.stderr, r.stderr
+    assert cli_json(env, "status")["kafka"]["desired"] == 3
+    assert cli_json(env, "reflate", "kafka")["scheduled"] == []
+
+
 # --- bad input -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args,expect", [
@@ -274,6 +290,7 @@ def test_rolling_restart_under_an_acks_all_producer_loses_nothing(env):
                 failures.append(r.stderr[-500:])
             batch += 1
             time.sleep(0.05)
+    log_before = len(env["sched"].output())
     thread = threading.Thread(target=producer)
     thread.start()
     try:
@@ -290,7 +307,7 @@ def test_rolling_restart_under_an_acks_all_producer_loses_nothing(env):
         assert api.member(f"kafka-{b}")["task_id"] != tasks_before[b]
         assert api.member(f"kafka-{b}")["failures"] == 0
     # One restart at a time: each new launch comes after the previous broker registered again.
-    out = env["sched"].output()
+    out = env["sched"].output()[log_before:]
     order = [out.index(f"kafka-{b} restarted: registered") for b in range(3)]
     assert order == sorted(order)
     total = len(acked) + len(unsure)
