@@ -46,12 +46,18 @@ static json_t *state_document(const scheduler *s)
     json_t *doomed = json_array();
     for (size_t i = 0; i < s->n_doomed; i++)
         json_array_append_new(doomed, json_string(s->doomed[i]));
-    return json_pack("{s:i, s:o, s:s, s:s, s:{s:i, s:i}, s:o, s:o}", "schema_version",
-                     STATEFILE_SCHEMA_VERSION, "framework_id",
-                     s->framework_id ? json_string(s->framework_id) : json_null(), "framework_name",
-                     s->cfg->framework_name, "updated_at", when, "desired", "zookeeper",
-                     s->desired[KIND_ZOOKEEPER], "kafka", s->desired[KIND_KAFKA], "members",
-                     members, "doomed_tasks", doomed);
+    json_t *doc = json_pack("{s:i, s:o, s:s, s:s, s:{s:i, s:i}, s:o, s:o}", "schema_version",
+                            STATEFILE_SCHEMA_VERSION, "framework_id",
+                            s->framework_id ? json_string(s->framework_id) : json_null(),
+                            "framework_name", s->cfg->framework_name, "updated_at", when, "desired",
+                            "zookeeper", s->desired[KIND_ZOOKEEPER], "kafka",
+                            s->desired[KIND_KAFKA], "members", members, "doomed_tasks", doomed);
+    json_t *plan = scheduler_plan_state(s);
+    if (doc && plan)
+        json_object_set_new(doc, "restart_plan", plan);
+    else
+        json_decref(plan);
+    return doc;
 }
 
 int scheduler_persist(scheduler *s, mk_err *err)
@@ -165,6 +171,13 @@ static int load_state(scheduler *s, mk_err *err)
                  name, s->cfg->framework_name);
     if (load_desired(s, doc, path, err) < 0 || load_members(s, doc, path, err) < 0)
         return -1;
+    const json_t *plan = json_object_get(doc, "restart_plan");
+    mk_err why = {{0}};
+    if (plan && !json_is_null(plan) && scheduler_load_plan(s, plan, &why) < 0)
+        return mk_err_set(err,
+                          "state file %s: restart_plan: %s; it was not replaced. Fix it, or "
+                          "remove the restart_plan key to drop the unfinished restart",
+                          path, why.msg);
     s->framework_id = json_is_string(fid) ? mk_xstrdup(json_string_value(fid)) : NULL;
     scheduler_apply_desired(s);
     size_t live = 0;

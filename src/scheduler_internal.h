@@ -140,6 +140,9 @@ void scheduler_start_restart(scheduler *s, core_reply *reply, int broker, bool f
 /* Moves the running plan on (after a status, a ZooKeeper read, a tick). */
 void scheduler_advance_plan(scheduler *s);
 json_t *scheduler_plan_json(const scheduler *s);
+/* The unfinished plan as the state file keeps it (NULL: none), and back. */
+json_t *scheduler_plan_state(const scheduler *s);
+int scheduler_load_plan(scheduler *s, const json_t *j, mk_err *err);
 void scheduler_free_plan(scheduler *s);
 
 /* scheduler_api.c */

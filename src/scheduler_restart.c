@@ -14,8 +14,8 @@
  * The request itself is answered only after a fresh ZooKeeper read, so a refusal (409) names the
  * partitions as they are now, not as they were two seconds ago.
  *
- * The plan is kept in memory only: after a scheduler restart the broker being restarted comes
- * back (its KILL_RESTART is persisted with the member) and the plan's later steps are dropped.
+ * A plan that has not finished is part of the state file, so a scheduler restarted in the middle
+ * of one (even SIGKILLed) carries on where it was: a step restarts its broker at most once.
  */
 #include "scheduler_internal.h"
 
@@ -99,6 +99,7 @@ static void finish(scheduler *s, plan_state state, char *message)
     restart_plan *p = s->plan;
     p->state = state;
     p->finished_at = mk_now_wall();
+    s->dirty = true;
     set_message(&p->message, message);
     if (state == PLAN_DONE)
         log_info(COMPONENT, "restart of %zu broker(s) done in %.0f s", p->n_steps,
@@ -135,6 +136,7 @@ static bool begin_step(scheduler *s, restart_step *st, member *m)
     }
     p->state = PLAN_RUNNING;
     st->state = STEP_RESTARTING;
+    s->dirty = true;
     free(st->old_task_id);
     st->old_task_id = m->task_id ? mk_xstrdup(m->task_id) : NULL;
     /* A broker killed without its controlled shutdown leaves its registration until its session
@@ -143,6 +145,16 @@ static bool begin_step(scheduler *s, restart_step *st, member *m)
     free(st->old_registered);
     st->old_registered = stamp ? mk_xstrdup(stamp) : NULL;
     if (member_task_live(m) && m->task_state != TASK_KILLING) {
+        /* The step and the kill's reason are written before the KILL goes out: a scheduler that
+         * dies right after neither restarts the broker twice nor counts its end as a failure. */
+        m->kill = KILL_RESTART;
+        mk_err err = {{0}};
+        if (scheduler_persist(s, &err) < 0) {
+            log_error(COMPONENT, "not restarting kafka-%d: %s", st->broker, err.msg);
+            m->kill = KILL_NONE;
+            st->state = STEP_PENDING;
+            return false;
+        }
         log_info(COMPONENT, "restarting kafka-%d (task %s)", st->broker, m->task_id);
         scheduler_kill_task(s, m, KILL_RESTART);
         set_message(&p->message, mk_xasprintf("restarting kafka-%d", st->broker));
@@ -165,6 +177,7 @@ void scheduler_advance_plan(scheduler *s)
         member *m = scheduler_find_member(s, KIND_KAFKA, st->broker);
         if (!m || m->goal != GOAL_RUN || m->gave_up) {
             st->state = STEP_FAILED;
+            s->dirty = true;
             set_message(&st->message,
                         mk_xasprintf("kafka-%d was %s during its restart", st->broker,
                                      !m || m->goal == GOAL_REMOVE ? "removed"
@@ -185,6 +198,7 @@ void scheduler_advance_plan(scheduler *s)
                 return;
             st->state = STEP_WAITING;
             st->running_at = mk_now_wall();
+            s->dirty = true;
             set_message(&p->message,
                         mk_xasprintf("kafka-%d runs again (task %s); waiting for it to register "
                                      "and for every partition to be in sync",
@@ -205,6 +219,7 @@ void scheduler_advance_plan(scheduler *s)
                 return;
             }
             st->state = STEP_DONE;
+            s->dirty = true;
             log_info(COMPONENT, "kafka-%d restarted: registered, every partition in sync",
                      st->broker);
             continue;
@@ -301,9 +316,87 @@ void scheduler_start_restart(scheduler *s, core_reply *reply, int broker, bool f
         json_array_append_new(restarting, json_integer(ids[i]));
     }
     s->plan = p;
+    s->dirty = true;
     log_info(COMPONENT, "restart of %d broker(s) asked%s", n,
              force ? ", forced: the data-safety rule is not checked" : "");
     scheduler_advance_plan(s);
     answer(reply, 202,
            json_pack("{s:o, s:o}", "restarting", restarting, "plan", scheduler_plan_json(s)));
+}
+
+/* ---- the state file ------------------------------------------------------------------------- */
+
+json_t *scheduler_plan_state(const scheduler *s)
+{
+    if (!plan_active(s))
+        return NULL;
+    const restart_plan *p = s->plan;
+    json_t *steps = json_array();
+    for (size_t i = 0; i < p->n_steps; i++) {
+        const restart_step *st = &p->steps[i];
+        json_array_append_new(steps,
+                              json_pack("{s:i, s:s, s:s?, s:s?}", "broker", st->broker, "state",
+                                        step_names[st->state], "old_task_id", st->old_task_id,
+                                        "old_registered", st->old_registered));
+    }
+    return json_pack("{s:b, s:f, s:o}", "force", p->force, "started_at", p->started_at, "steps",
+                     steps);
+}
+
+static int optional_string(const json_t *step, const char *key, char **out, size_t i, mk_err *err)
+{
+    const json_t *v = json_object_get(step, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 255)
+        return mk_err_set(err, "steps[%zu].%s is not a string of 1 to 255 characters", i, key);
+    *out = mk_xstrdup(json_string_value(v));
+    return 0;
+}
+
+static int load_step(const json_t *j, size_t i, restart_step *st, mk_err *err)
+{
+    const json_t *broker = json_object_get(j, "broker");
+    const char *state = json_string_value(json_object_get(j, "state"));
+    if (!json_is_integer(broker) || json_integer_value(broker) < 0 ||
+        json_integer_value(broker) > 1000000)
+        return mk_err_set(err, "steps[%zu].broker is not a broker id", i);
+    st->broker = (int)json_integer_value(broker);
+    int found = -1;
+    for (int k = STEP_PENDING; k <= STEP_DONE && state; k++)
+        if (strcmp(state, step_names[k]) == 0)
+            found = k;
+    if (found < 0)
+        return mk_err_set(err, "steps[%zu].state is not one of pending, restarting, waiting, done",
+                          i);
+    st->state = (step_state)found;
+    if (optional_string(j, "old_task_id", &st->old_task_id, i, err) < 0 ||
+        optional_string(j, "old_registered", &st->old_registered, i, err) < 0)
+        return -1;
+    return 0;
+}
+
+int scheduler_load_plan(scheduler *s, const json_t *j, mk_err *err)
+{
+    const json_t *steps = json_object_get(j, "steps");
+    const json_t *started = json_object_get(j, "started_at");
+    if (!json_is_object(j) || !json_is_array(steps) || json_array_size(steps) == 0 ||
+        json_array_size(steps) > 1024 || !json_is_boolean(json_object_get(j, "force")) ||
+        !json_is_number(started))
+        return mk_err_set(err, "it needs force (a boolean), started_at (a time) and 1 to 1024 "
+                               "steps");
+    restart_plan *p = mk_xcalloc(1, sizeof(*p));
+    p->n_steps = json_array_size(steps);
+    p->steps = mk_xcalloc(p->n_steps, sizeof(*p->steps));
+    p->force = json_is_true(json_object_get(j, "force"));
+    p->started_at = json_number_value(started);
+    scheduler_free_plan(s);
+    s->plan = p; /* freed with the scheduler, loaded or not */
+    for (size_t i = 0; i < p->n_steps; i++)
+        if (load_step(json_array_get(steps, i), i, &p->steps[i], err) < 0)
+            return -1;
+    set_message(&p->message, mk_xstrdup("resumed after a restart of the scheduler"));
+    log_info(COMPONENT, "resuming the restart of %zu broker(s) from the state file", p->n_steps);
+    return 0;
 }

@@ -8,16 +8,18 @@ producer, counting acknowledged messages against consumed ones.
 """
 import json
 import os
+import signal
 import subprocess
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from conftest import Cluster
 from harness import BIN_DIR, Pki, wait_until
-from scheduler_api import API_PASSWORD, API_USER, MESOS_PASSWORD, Api, framework_env
+from scheduler_api import API_PASSWORD, API_USER, MESOS_PASSWORD, Api, framework_env, launches
 from servers import consume, kcat, metadata, produce
 
 
@@ -328,3 +330,37 @@ def test_a_second_restart_while_one_runs_is_refused_and_every_call_was_valid(env
     env["sim"].assert_no_rejected_calls()
     assert MESOS_PASSWORD not in env["sched"].output() and API_PASSWORD not in env["sched"].output()
     assert r.returncode == 0
+
+
+def test_a_rolling_restart_carries_on_after_the_scheduler_is_sigkilled(env):
+    api, sim, cluster = env["api"], env["sim"], env["cluster"]
+    tasks_before = {b: api.member(f"kafka-{b}")["task_id"] for b in range(3)}
+    launched_before = {tid for _, _, tid, _ in launches(sim)}
+    cli(env, "broker", "restart", "--all", "--no-wait")
+    wait_until(lambda: cli_json(env, "plan")["plan"]["steps"][0]["state"] == "done", 120,
+               "kafka-0 restarted", interval=0.2)
+    env["sched"].signal(signal.SIGKILL)
+    env["sched"].exit_code()
+    env["sched"]._log.close()
+    state = json.loads((Path(env["vars"]["FRAMEWORK_STATEFILE_PATH"]) / "mk-ops.state.json")
+                       .read_text())
+    assert state["restart_plan"]["steps"][0]["state"] == "done", state.get("restart_plan")
+    env["sched"] = cluster.scheduler(env["vars"], name="mesos-kafka-2")
+    plan = wait_until(lambda: (p := plan_or_none(env)) and p["state"] == "done" and p, 300,
+                      "the resumed plan done", interval=1)
+    assert [s["state"] for s in plan["steps"]] == ["done"] * 3
+    # Each broker was restarted exactly once, and none counted it as a failure.
+    new = [n for _, n, tid, _ in launches(sim) if tid not in launched_before]
+    assert sorted(new) == ["kafka-0", "kafka-1", "kafka-2"], new
+    for b in range(3):
+        m = api.member(f"kafka-{b}")
+        assert m["task_id"] != tasks_before[b] and m["failures"] == 0 and m["state"] == "running"
+    assert "resuming the restart of 3 broker(s)" in env["sched"].output()
+    env["sim"].assert_no_rejected_calls()
+
+
+def plan_or_none(env):
+    try:
+        return cli_json(env, "plan")["plan"]
+    except (AssertionError, json.JSONDecodeError):
+        return None  # the scheduler is still starting
