@@ -38,7 +38,8 @@
  *    "zookeeper": {"desired", "quorum", "settled", "connect"}, "kafka": {"desired", "registered",
  * "bootstrap"}, "members": [{"kind", "id", "name", "state", "task_id", "task_state", "healthy",
  * "agent_id", "hostname", "address", "failures", "next_launch_in_s", "message", "registered"}],
- *    "recent_failures": [{"time", "member", "task_id", "state", "message"}]}
+ *    "recent_failures": [{"time", "member", "task_id", "state", "message"}],
+ *    "restart": the last broker restart plan (docs/api-v1.md) or null}
  * Values may be null where unknown.
  */
 #ifndef MK_HTTP_API_H

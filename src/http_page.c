@@ -157,6 +157,17 @@ char *http_page_render(const json_t *status)
     static const char *const fkeys[] = {"time", "member", "task_id", "state", "message"};
     static const char *const fheads[] = {"time (UTC)", "member", "task", "state", "message"};
     put_table(&b, json_object_get(status, "recent_failures"), fkeys, fheads, MK_ARRAY_LEN(fkeys));
+    const json_t *plan = json_object_get(status, "restart");
+    if (json_is_object(plan)) {
+        puts_raw(&b, "<h2>Broker restart</h2>\n<p>");
+        put_value(&b, json_object_get(plan, "state"));
+        puts_raw(&b, ": ");
+        put_value(&b, json_object_get(plan, "message"));
+        puts_raw(&b, "</p>\n");
+        static const char *const skeys[] = {"broker", "state", "task_id", "message"};
+        static const char *const sheads[] = {"broker", "step", "new task", "message"};
+        put_table(&b, json_object_get(plan, "steps"), skeys, sheads, MK_ARRAY_LEN(skeys));
+    }
     puts_raw(&b, "</body></html>\n");
     return b.data;
 }

@@ -105,12 +105,13 @@ static json_t *status_document(const scheduler *s)
     cleanup_free char *chrooted =
         *connect ? mk_xasprintf("%s/%s", connect, s->cfg->framework_name) : NULL;
     return json_pack(
-        "{s:{s:s?, s:s, s:b}, s:{s:i, s:b, s:b, s:s?}, s:{s:i, s:i, s:s?}, s:o, s:O}", "framework",
-        "id", s->framework_id, "name", s->cfg->framework_name, "subscribed",
+        "{s:{s:s?, s:s, s:b}, s:{s:i, s:b, s:b, s:s?}, s:{s:i, s:i, s:s?}, s:o, s:O, s:o}",
+        "framework", "id", s->framework_id, "name", s->cfg->framework_name, "subscribed",
         mesos_client_is_subscribed(s->client), "zookeeper", "desired", s->desired[KIND_ZOOKEEPER],
         "quorum", s->zk_quorum, "settled", scheduler_zk_settled(s), "connect", chrooted, "kafka",
         "desired", s->desired[KIND_KAFKA], "registered", registered, "bootstrap",
-        *bootstrap ? bootstrap : NULL, "members", members, "recent_failures", s->recent_failures);
+        *bootstrap ? bootstrap : NULL, "members", members, "recent_failures", s->recent_failures,
+        "restart", scheduler_plan_json(s));
 }
 
 /* ---- operations ------------------------------------------------------------------------------ */

@@ -327,6 +327,9 @@ def test_a_second_restart_while_one_runs_is_refused_and_every_call_was_valid(env
     assert r2.returncode == 1 and "under way" in r2.stderr, r2.stderr
     wait_until(lambda: cli_json(env, "plan")["plan"]["state"] == "done", 600, "the plan done",
                interval=2)
+    code, page = env["api"].get("/")
+    assert code == 200 and "Broker restart" in page and "1 broker(s) restarted" in page
+    assert env["api"].status()["restart"]["state"] == "done"
     env["sim"].assert_no_rejected_calls()
     assert MESOS_PASSWORD not in env["sched"].output() and API_PASSWORD not in env["sched"].output()
     assert r.returncode == 0
