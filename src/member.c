@@ -56,6 +56,9 @@ void member_free(member *m)
     free(m->message);
     free(m->container_ip);
     free(m->servers);
+    free(m->zk_owner);
+    free(m->launch_owner);
+    free(m->dead_owner);
     free(m);
 }
 

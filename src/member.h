@@ -73,6 +73,12 @@ typedef struct member {
     double last_failure_at;
 
     bool registered; /* Kafka: present under <chroot>/brokers/ids (not persisted) */
+    /* Kafka, not persisted: the ZooKeeper session of the current task's registration; that of the
+     * registration present when the task was launched (an earlier task's, never the new one's);
+     * and that of a task known dead whose leftovers were asked to be removed. */
+    char *zk_owner;
+    char *launch_owner;
+    char *dead_owner;
 } member;
 
 member *member_new(member_kind kind, int id);

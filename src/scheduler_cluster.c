@@ -203,11 +203,31 @@ static void record_failure(scheduler *s, const member *m, const mesos_task_statu
         json_array_remove(s->recent_failures, 0);
 }
 
+/* A broker whose process is known to have ended (its agent says so) may leave its ZooKeeper
+ * registration behind until its session expires; have it removed so the next launch registers. A
+ * lost or unreachable task may still run: its registration stays. */
+static void forget_dead_broker(scheduler *s, member *m, mesos_task_state state)
+{
+    bool ended = state == TASK_FAILED || state == TASK_KILLED || state == TASK_FINISHED ||
+                 state == TASK_ERROR;
+    if (m->kind != KIND_KAFKA || !m->zk_owner) {
+        return;
+    } else if (ended) {
+        zk_watch_remove_session_nodes(s->zk, m->zk_owner);
+        free(m->dead_owner);
+        m->dead_owner = m->zk_owner;
+    } else {
+        free(m->zk_owner);
+    }
+    m->zk_owner = NULL;
+}
+
 static void apply_end(scheduler *s, member *m, const mesos_task_status *st, double now)
 {
     char name[64];
     member_name(m, name, sizeof(name));
     member_kill kill = m->kill;
+    forget_dead_broker(s, m, st->state);
     member_end end = member_task_ended(m, s->cfg, st->state, now);
     switch (end) {
     case ENDED_REMOVED:
@@ -328,6 +348,7 @@ static void replace_unreachable(scheduler *s, double now)
         s->doomed[s->n_doomed++] = m->task_id;
         m->task_id = NULL;
         m->kill = KILL_REPLACE;
+        forget_dead_broker(s, m, TASK_LOST); /* it may still run, cut off: its nodes stay */
         member_task_ended(m, s->cfg, TASK_LOST, now);
         s->dirty = true;
         scheduler_update_zk_connect(s);

@@ -224,6 +224,21 @@ static bool registration_is_ours(const scheduler *s, const member *m, const json
     return false;
 }
 
+void scheduler_note_launch_owner(scheduler *s, member *m)
+{
+    free(m->launch_owner);
+    m->launch_owner = NULL;
+    free(m->zk_owner);
+    m->zk_owner = NULL;
+    if (m->kind != KIND_KAFKA)
+        return;
+    char id[16];
+    snprintf(id, sizeof(id), "%d", m->id);
+    const char *owner = json_string_value(
+        json_object_get(json_object_get(json_object_get(s->zk_state, "brokers"), id), "owner"));
+    m->launch_owner = owner ? mk_xstrdup(owner) : NULL;
+}
+
 void scheduler_handle_zk_state(scheduler *s, json_t *state)
 {
     bool quorum = json_is_true(json_object_get(state, "quorum"));
@@ -250,8 +265,16 @@ void scheduler_handle_zk_state(scheduler *s, json_t *state)
             continue;
         char id[16];
         snprintf(id, sizeof(id), "%d", m->id);
-        bool registered = quorum && member_task_live(m) &&
-                          registration_is_ours(s, m, json_object_get(brokers, id));
+        const json_t *reg = json_object_get(brokers, id);
+        const char *owner = json_string_value(json_object_get(reg, "owner"));
+        bool stale = owner && ((m->dead_owner && strcmp(owner, m->dead_owner) == 0) ||
+                               (m->launch_owner && strcmp(owner, m->launch_owner) == 0));
+        bool registered =
+            quorum && member_task_live(m) && !stale && registration_is_ours(s, m, reg);
+        if (registered && owner && (!m->zk_owner || strcmp(m->zk_owner, owner) != 0)) {
+            free(m->zk_owner);
+            m->zk_owner = mk_xstrdup(owner);
+        }
         if (registered != m->registered)
             log_info(COMPONENT, "kafka-%d %s", m->id,
                      registered ? "is registered in ZooKeeper" : "is no longer registered");

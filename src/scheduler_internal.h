@@ -120,6 +120,9 @@ bool scheduler_zk_settled(const scheduler *s);
 /* One step of a membership change, if one is due: a relaunch with the new list, or a removal. */
 void scheduler_roll_ensemble(scheduler *s, double now);
 void scheduler_handle_zk_state(scheduler *s, json_t *state);
+/* Remembers whose registration of the broker's id exists as a new task is launched: an earlier
+ * task's, which the new task's registration must replace before it counts. */
+void scheduler_note_launch_owner(scheduler *s, member *m);
 
 /* scheduler_cluster.c */
 member *scheduler_find_member(const scheduler *s, member_kind kind, int id);

@@ -162,6 +162,7 @@ static void add_task(scheduler *s, offer_plan *p, member *m, json_t *resources, 
     m->unreachable_since = 0;
     m->kill = KILL_NONE;
     m->launched_at = now;
+    scheduler_note_launch_owner(s, m);
     free(m->message);
     m->message = NULL;
     free(m->container_ip);

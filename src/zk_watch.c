@@ -11,6 +11,7 @@
  */
 #include "zk_watch.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -45,7 +46,10 @@ struct zk_watch {
     bool connect_changed;   /* the thread must reopen its session */
     unsigned long want_seq; /* highest refresh asked */
     bool stop;
-    bool session_event; /* the client's watcher saw a state change */
+    bool session_event;     /* the client's watcher saw a state change */
+    int64_t *dead_sessions; /* whose ephemeral nodes to remove before the next read */
+    size_t n_dead_sessions;
+    bool read_now;
 
     /* thread only */
     zhandle_t *zh;
@@ -107,11 +111,11 @@ int zk_watch_parse_topic(const char *topic, const char *data, size_t len, json_t
 }
 
 /* Data of `path` (NUL-terminated copy) or NULL; *rc gets the client's code. */
-static char *read_node(zhandle_t *zh, const char *path, int *len, int *rc)
+static char *read_node(zhandle_t *zh, const char *path, int *len, int *rc, struct Stat *stat)
 {
     char *buf = mk_xmalloc(MAX_NODE_BYTES + 1);
     *len = MAX_NODE_BYTES;
-    *rc = zoo_get(zh, path, 0, buf, len, NULL);
+    *rc = zoo_get(zh, path, 0, buf, len, stat);
     if (*rc != ZOK || *len < 0) {
         free(buf);
         return NULL;
@@ -128,11 +132,11 @@ static int read_children(zhandle_t *zh, const char *path, struct String_vector *
     return rc == ZNONODE ? ZOK : rc;
 }
 
-/* Calls `each` with the data of every child of `<chroot>/<dir>`. A child gone between the two
- * reads is skipped; any other failure stops the walk and is returned. */
-static int for_each_child(zk_watch *w, const char *dir,
-                          void (*each)(const char *name, const char *data, int len, void *ud),
-                          void *ud)
+/* Calls `each` with the data and the owning session (0: not ephemeral) of every child of
+ * `<chroot>/<dir>`. A child gone between the two reads is skipped; any other failure stops the
+ * walk and is returned. */
+typedef void (*child_fn)(const char *name, const char *data, int len, int64_t owner, void *ud);
+static int for_each_child(zk_watch *w, const char *dir, child_fn each, void *ud)
 {
     cleanup_free char *parent = mk_xasprintf("%s/%s", w->chroot, dir);
     struct String_vector names;
@@ -140,9 +144,10 @@ static int for_each_child(zk_watch *w, const char *dir,
     for (int i = 0; rc == ZOK && i < names.count; i++) {
         cleanup_free char *path = mk_xasprintf("%s/%s", parent, names.data[i]);
         int len = 0, node_rc = ZOK;
-        cleanup_free char *data = read_node(w->zh, path, &len, &node_rc);
+        struct Stat stat = {0};
+        cleanup_free char *data = read_node(w->zh, path, &len, &node_rc, &stat);
         if (data)
-            each(names.data[i], data, len, ud);
+            each(names.data[i], data, len, stat.ephemeralOwner, ud);
         else if (node_rc != ZNONODE)
             rc = node_rc;
     }
@@ -150,7 +155,7 @@ static int for_each_child(zk_watch *w, const char *dir,
     return rc;
 }
 
-static void add_broker(const char *id, const char *data, int len, void *ud)
+static void add_broker(const char *id, const char *data, int len, int64_t owner, void *ud)
 {
     cleanup_json json_t *reg = json_loadb(data, (size_t)len, 0, NULL);
     json_t *entry = json_object();
@@ -160,6 +165,11 @@ static void add_broker(const char *id, const char *data, int len, void *ud)
         json_t *v = json_object_get(reg, keys[k]);
         if (v && !json_is_null(v))
             json_object_set(entry, keys[k], v);
+    }
+    if (owner != 0) {
+        char hex[24];
+        snprintf(hex, sizeof(hex), "%" PRIx64, (uint64_t)owner);
+        json_object_set_new(entry, "owner", json_string(hex));
     }
     json_object_set_new(ud, id, entry);
 }
@@ -172,7 +182,7 @@ static int add_partition_states(zk_watch *w, const char *topic, json_t *parts, s
     cleanup_free char *config_path = mk_xasprintf("%s/config/topics/%s", w->chroot, topic);
     int len = 0, rc = ZOK;
     json_t *min_insync = json_null();
-    cleanup_free char *config = read_node(w->zh, config_path, &len, &rc);
+    cleanup_free char *config = read_node(w->zh, config_path, &len, &rc, NULL);
     if (config) {
         cleanup_json json_t *doc = json_loadb(config, (size_t)len, 0, NULL);
         const char *v = json_string_value(
@@ -190,7 +200,7 @@ static int add_partition_states(zk_watch *w, const char *topic, json_t *parts, s
         cleanup_free char *path =
             mk_xasprintf("%s/brokers/topics/%s/partitions/%" JSON_INTEGER_FORMAT "/state",
                          w->chroot, topic, json_integer_value(json_object_get(p, "partition")));
-        cleanup_free char *state = read_node(w->zh, path, &len, &rc);
+        cleanup_free char *state = read_node(w->zh, path, &len, &rc, NULL);
         if (!state && rc != ZNONODE) {
             json_decref(min_insync);
             return rc;
@@ -211,8 +221,9 @@ typedef struct {
     int rc;
 } topic_walk;
 
-static void add_topic(const char *topic, const char *data, int len, void *ud)
+static void add_topic(const char *topic, const char *data, int len, int64_t owner, void *ud)
 {
+    (void)owner;
     topic_walk *walk = ud;
     size_t from = json_array_size(walk->parts);
     if (zk_watch_parse_topic(topic, data, (size_t)len, walk->parts) < 0) {
@@ -222,6 +233,46 @@ static void add_topic(const char *topic, const char *data, int len, void *ud)
     int rc = add_partition_states(walk->w, topic, walk->parts, from);
     if (rc != ZOK && walk->rc == ZOK)
         walk->rc = rc;
+}
+
+/* ---- what a dead broker left behind ---------------------------------------------------------- */
+
+/* Deletes `path` if the session `owner` holds it (at the version read, so nothing newer goes). */
+static void delete_if_owned(zk_watch *w, const char *path, int64_t owner)
+{
+    struct Stat st = {0};
+    int rc = zoo_exists(w->zh, path, 0, &st);
+    if (rc != ZOK || st.ephemeralOwner != owner)
+        return;
+    rc = zoo_delete(w->zh, path, st.version);
+    if (rc == ZOK)
+        log_info(COMPONENT,
+                 "removed %s: its broker is gone, its session (0x%" PRIx64 ") has not expired yet",
+                 path, (uint64_t)owner);
+    else if (rc != ZNONODE)
+        log_warn(COMPONENT, "cannot remove %s left by a broker that is gone: %s", path, zerror(rc));
+}
+
+/* A broker killed without its controlled shutdown keeps its registration (and /controller, if it
+ * was the controller) until its session expires, 18 s by default: a new broker with that id then
+ * fails to start (NodeExists) and the controller does not react to the death until then.
+ * Removing them at once is what the expiry would do, done earlier; only nodes still owned by
+ * that very session are touched. Called without the lock. */
+static void remove_dead_sessions(zk_watch *w, const int64_t *owners, size_t n)
+{
+    cleanup_free char *ids = mk_xasprintf("%s/brokers/ids", w->chroot);
+    cleanup_free char *controller = mk_xasprintf("%s/controller", w->chroot);
+    struct String_vector names;
+    if (read_children(w->zh, ids, &names) != ZOK)
+        return;
+    for (size_t k = 0; k < n; k++) {
+        for (int i = 0; i < names.count; i++) {
+            cleanup_free char *path = mk_xasprintf("%s/%s", ids, names.data[i]);
+            delete_if_owned(w, path, owners[k]);
+        }
+        delete_if_owned(w, controller, owners[k]);
+    }
+    deallocate_String_vector(&names);
 }
 
 /* ---- each server's own view
@@ -330,7 +381,14 @@ static json_t *read_snapshot(zk_watch *w)
                                         "(no quorum, or none reachable)"));
         return snap;
     }
+    int64_t *dead = w->dead_sessions;
+    size_t n_dead = w->n_dead_sessions;
+    w->dead_sessions = NULL;
+    w->n_dead_sessions = 0;
     pthread_mutex_unlock(&w->lock);
+    if (n_dead > 0)
+        remove_dead_sessions(w, dead, n_dead);
+    free(dead);
     int rc = ZOK, rc2 = ZOK;
     struct Stat st;
     rc = zoo_exists(w->zh, "/", 0, &st);
@@ -403,8 +461,9 @@ static void *watch_main(void *arg)
             next_read = 0;
         }
         double now = mk_now_monotonic();
-        if (now >= next_read || w->want_seq > w->posted_seq) {
+        if (now >= next_read || w->want_seq > w->posted_seq || w->read_now) {
             unsigned long seq = w->want_seq;
+            w->read_now = false;
             json_t *snap = read_snapshot(w);
             if (w->stop || w->connect_changed) {
                 json_decref(snap);
@@ -461,6 +520,7 @@ void zk_watch_stop(zk_watch *w)
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->cond);
     json_decref(w->last_posted);
+    free(w->dead_sessions);
     free(w->connect);
     free(w->chroot);
     free(w);
@@ -487,6 +547,21 @@ void zk_watch_refresh(zk_watch *w, unsigned long seq)
     pthread_mutex_lock(&w->lock);
     if (seq > w->want_seq)
         w->want_seq = seq;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+}
+
+void zk_watch_remove_session_nodes(zk_watch *w, const char *owner)
+{
+    char *end = NULL;
+    unsigned long long v = owner ? strtoull(owner, &end, 16) : 0;
+    if (!w || !owner || !*owner || *end || v == 0)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->dead_sessions =
+        mk_xrealloc(w->dead_sessions, (w->n_dead_sessions + 1) * sizeof(*w->dead_sessions));
+    w->dead_sessions[w->n_dead_sessions++] = (int64_t)v;
+    w->read_now = true; /* clean up (and read) now rather than at the next poll */
     pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->lock);
 }

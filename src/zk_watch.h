@@ -19,7 +19,8 @@
  *                           that serves clients (it is in a quorum) says its mode, others null
  *    "read_at": t,          wall-clock time the modes were read from
  *    "brokers": {"<id>": {"host": s, "port": n, "endpoints": [s...], "timestamp": s,
- *                         "rack": s, "jmx_port": n, "version": n}},  (those present)
+ *                         "rack": s, "jmx_port": n, "version": n,   (those present)
+ *                         "owner": "hex"}},   the ZooKeeper session holding the registration
  *    "partitions": [{"topic": s, "partition": n, "replicas": [n...],
  *                    "leader": n | null, "isr": [n...] | null,   from the partition's state node
  *                    "min_insync": n | null}]}                   the topic's own setting
@@ -43,6 +44,11 @@ void zk_watch_stop(zk_watch *w);
 void zk_watch_set_connect(zk_watch *w, const char *connect);
 /* Thread-safe. Asks for a read now; its message carries a "seq" of at least `seq`. */
 void zk_watch_refresh(zk_watch *w, unsigned long seq);
+
+/* Thread-safe. The broker whose ZooKeeper session is `owner` (hex, as in "owner" of "brokers") is
+ * known to be dead: before its next read the thread removes the nodes that session still holds
+ * (its registration, /controller), so a new broker with that id can register at once. */
+void zk_watch_remove_session_nodes(zk_watch *w, const char *owner);
 
 /* Parses a /brokers/topics/<topic> document's partitions into `out` (an array it appends
  * {"topic","partition","replicas"} objects to). Returns -1 if the document is not one. */
