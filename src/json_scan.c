@@ -77,7 +77,7 @@ static size_t find_member(const char *t, size_t i, size_t end, const char *key)
             return 0;
         i = skip_ws(t, i + 1, end);
         if (match)
-            return i;
+            return i < end ? i : 0; /* a key with nothing after it has no value */
         i = skip_value(t, i, end);
         if (!i)
             return 0;
@@ -96,7 +96,7 @@ int json_scan_nested_array(const char *text, size_t len, const char *outer_key,
     size_t i = skip_ws(text, 0, len);
     size_t outer = find_member(text, i, len, outer_key);
     size_t inner = outer ? find_member(text, outer, len, inner_key) : 0;
-    if (!inner || text[inner] != '[')
+    if (!inner || inner >= len || text[inner] != '[')
         return -1;
     size_t end = skip_value(text, inner, len);
     if (!end)

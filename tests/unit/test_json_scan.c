@@ -60,6 +60,29 @@ static void test_nested_array_and_elements(void **state)
     }
 }
 
+/* Every prefix of a document, in a buffer of exactly that size (no NUL after it, so ASan sees any
+ * read past the end): the scanner finds nothing in a cut document and never reads beyond it. */
+static void test_truncated_text_is_never_read_past(void **state)
+{
+    (void)state;
+    static const char doc[] = "{\"offers\": {\"offers\": [1, \"a\\\"]\", {\"x\": [2]}]}}";
+    size_t full = strlen(doc);
+    for (size_t len = 0; len <= full; len++) {
+        char *cut = mk_xmalloc(len ? len : 1);
+        memcpy(cut, doc, len);
+        json_span sp;
+        char got[256] = "";
+        int found = json_scan_nested_array(cut, len, "offers", "offers", &sp);
+        long n = found == 0 ? json_scan_elements(cut, sp, collect, got) : -1;
+        /* The array closes 2 bytes before the end: from then on it is found whole. */
+        if (len >= full - 2)
+            assert_int_equal(n, 3);
+        else
+            assert_true(n < 0);
+        free(cut);
+    }
+}
+
 /* An OFFERS event of `n` offers, large enough to be parsed offer by offer. */
 static char *big_event(int n, const char *extra_offer)
 {
@@ -135,6 +158,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nested_array_and_elements),
+        cmocka_unit_test(test_truncated_text_is_never_read_past),
         cmocka_unit_test(test_large_offers_event_parses_offer_by_offer),
         cmocka_unit_test(test_large_offers_event_refuses_what_a_whole_parse_refuses),
     };
