@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from harness import wait_until
 from servers import (CLEAN_EXIT_CODES, KAFKA_ENTRYPOINT, ZOOKEEPER_ENTRYPOINT, Servers, ZkClient,
                      consume, four_letter, load_servers_env, loopback_block, metadata, produce,
                      run_entrypoint, zk_cli)
@@ -169,6 +170,15 @@ def test_ensemble_elects_one_leader_and_two_followers(cluster, record_property):
     print(f"\nensemble formed {zk.formation_seconds:.1f}s after the first start: {modes}")
 
 
+def topic_led(bootstrap, topic):
+    """Whether every partition of `topic` has a leader, as the broker reports it."""
+    for t in metadata(bootstrap)["topics"]:
+        if t["topic"] == topic and not t.get("error"):
+            return bool(t["partitions"]) and all(p["leader"] >= 0 and not p.get("error")
+                                                 for p in t["partitions"])
+    return False
+
+
 def test_broker_registers_round_trips_1000_messages_and_keeps_them(cluster, record_property):
     address = cluster.addresses[3]
     connect = cluster.zk.connect(CHROOT)
@@ -201,6 +211,8 @@ def test_broker_registers_round_trips_1000_messages_and_keeps_them(cluster, reco
 
     again = cluster.kafka(0, address, connect, data_dir=broker.data_dir, name="kafka-0-restarted")
     again.wait_serving(timeout=90)
+    # Serving metadata comes a moment before the broker, its own controller, leads the topic again.
+    wait_until(lambda: topic_led(again.bootstrap, TOPIC), 60, f"{TOPIC} led again", interval=0.2)
     assert consume(again.bootstrap, TOPIC, len(MESSAGES)) == MESSAGES
     code = again.stop()
     assert code in CLEAN_EXIT_CODES, f"restarted broker exited with {code}:\n{again.output()[-3000:]}"
