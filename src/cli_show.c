@@ -186,6 +186,10 @@ void cli_show_broker_list(const json_t *reply, FILE *out)
     const char *headers[] = {"ID", "STATE", "REGISTERED", "ADDRESS", "TASK-ID"};
     const char *keys[] = {"id", "state", "registered", "address", "task_id"};
     print_rows(array_field(reply, "brokers"), MK_ARRAY_LEN(headers), headers, keys, out);
+    const json_t *controller = field(reply, "controller");
+    if (json_is_integer(controller))
+        fprintf(out, "controller: broker %" JSON_INTEGER_FORMAT "\n",
+                json_integer_value(controller));
 }
 
 static void print_plan(const json_t *plan, FILE *out)

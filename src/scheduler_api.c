@@ -387,7 +387,10 @@ static void do_brokers(scheduler *s, core_msg *m)
     for (size_t i = 0; i < s->n_members; i++)
         if (s->members[i]->kind == KIND_KAFKA)
             json_array_append_new(list, broker_summary(s, s->members[i]));
-    reply(m, 200, json_pack("{s:o}", "brokers", list));
+    json_t *controller = json_object_get(s->zk_state, "controller");
+    reply(m, 200,
+          json_pack("{s:o, s:O}", "brokers", list, "controller",
+                    controller ? controller : json_null()));
 }
 
 /* The "id" argument as a broker id, or -1 after answering. */

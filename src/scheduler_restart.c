@@ -232,15 +232,25 @@ void scheduler_advance_plan(scheduler *s)
     finish(s, PLAN_DONE, mk_xasprintf("%zu broker(s) restarted", p->n_steps));
 }
 
-/* The steps of a new plan: `broker`, or every broker that is meant to run, by id. */
+/* The steps of a new plan: `broker`, or every broker that is meant to run, by id with the
+ * controller last, so the controller moves once, to a broker already restarted. */
 static int plan_brokers(const scheduler *s, int broker, int *ids, int cap)
 {
+    const json_t *c = json_object_get(s->zk_state, "controller");
+    int controller = json_is_integer(c) ? (int)json_integer_value(c) : -1;
     int n = 0;
+    bool controller_planned = false;
     for (size_t i = 0; i < s->n_members && n < cap; i++) {
         const member *m = s->members[i];
-        if (m->kind == KIND_KAFKA && m->goal == GOAL_RUN && (broker < 0 || m->id == broker))
+        if (m->kind != KIND_KAFKA || m->goal != GOAL_RUN || (broker >= 0 && m->id != broker))
+            continue;
+        if (broker < 0 && m->id == controller)
+            controller_planned = true;
+        else
             ids[n++] = m->id;
     }
+    if (controller_planned && n < cap)
+        ids[n++] = controller;
     return n;
 }
 

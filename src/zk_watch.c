@@ -235,6 +235,17 @@ static void add_topic(const char *topic, const char *data, int len, int64_t owne
         walk->rc = rc;
 }
 
+/* The id of the broker that is the controller (`<chroot>/controller`), or null. */
+static json_t *read_controller(zk_watch *w)
+{
+    cleanup_free char *path = mk_xasprintf("%s/controller", w->chroot);
+    int len = 0, rc = ZOK;
+    cleanup_free char *data = read_node(w->zh, path, &len, &rc, NULL);
+    cleanup_json json_t *doc = data ? json_loadb(data, (size_t)len, 0, NULL) : NULL;
+    json_t *id = json_object_get(doc, "brokerid");
+    return json_is_integer(id) ? json_incref(id) : json_null();
+}
+
 /* ---- what a dead broker left behind ---------------------------------------------------------- */
 
 /* Deletes `path` if the session `owner` holds it (at the version read, so nothing newer goes). */
@@ -412,6 +423,7 @@ static json_t *read_snapshot(zk_watch *w)
     json_object_set_new(snap, "quorum", json_true());
     json_object_set_new(snap, "brokers", brokers);
     json_object_set_new(snap, "partitions", parts);
+    json_object_set_new(snap, "controller", read_controller(w));
     return snap;
 }
 

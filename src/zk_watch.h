@@ -23,7 +23,8 @@
  *                         "owner": "hex"}},   the ZooKeeper session holding the registration
  *    "partitions": [{"topic": s, "partition": n, "replicas": [n...],
  *                    "leader": n | null, "isr": [n...] | null,   from the partition's state node
- *                    "min_insync": n | null}]}                   the topic's own setting
+ *                    "min_insync": n | null}],                   the topic's own setting
+ *    "controller": n | null}  the broker id in <chroot>/controller
  *
  * A ZooKeeper server that is not part of a quorum refuses client sessions, so "quorum": true is
  * the real answer the bring-up waits for, not a guess from task states.
