@@ -174,6 +174,21 @@ static void add_broker(const char *id, const char *data, int len, int64_t owner,
     json_object_set_new(ud, id, entry);
 }
 
+/* Whether `v` is an array of broker ids; an ISR that is not one counts as unknown (at risk). */
+static bool broker_ids(const json_t *v)
+{
+    size_t i;
+    const json_t *id;
+    if (!json_is_array(v))
+        return false;
+    json_array_foreach(v, i, id)
+    {
+        if (!json_is_integer(id) || json_integer_value(id) < 0)
+            return false;
+    }
+    return true;
+}
+
 /* The leader and ISR the controller wrote for one partition, and the topic's own
  * min.insync.replicas, added to each of `parts[from..]`. A partition without a state node yet (a
  * topic being created) keeps null leader and isr. */
@@ -209,7 +224,7 @@ static int add_partition_states(zk_watch *w, const char *topic, json_t *parts, s
         json_t *leader = json_object_get(doc, "leader"), *isr = json_object_get(doc, "isr");
         json_object_set_new(p, "leader",
                             json_is_integer(leader) ? json_incref(leader) : json_null());
-        json_object_set_new(p, "isr", json_is_array(isr) ? json_incref(isr) : json_null());
+        json_object_set_new(p, "isr", broker_ids(isr) ? json_incref(isr) : json_null());
     }
     json_decref(min_insync);
     return ZOK;
