@@ -31,7 +31,7 @@ static char *sanitised_copy(const char *s)
     return copy;
 }
 
-/* Characters, not bytes: UTF-8 continuation bytes (10xxxxxx) do not count. */
+/* Characters, not bytes: UTF-8 continuation bytes (top bits 10) do not count. */
 static size_t display_width(const char *s)
 {
     size_t n = 0;

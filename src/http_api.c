@@ -232,9 +232,7 @@ static enum MHD_Result answer_page(http_api *api, struct MHD_Connection *c)
 /* ---- routing -----------------------------------------------------------------------------------
  */
 
-/* Splits "/a/b/" in place into at most `max` segments (one trailing slash ignored); returns the
- * count, or -1 for an empty segment ("//") or too many. */
-static int split_path(char *path, char **seg, int max)
+int http_split_path(char *path, char **seg, int max)
 {
     int n = 0;
     size_t len = strlen(path);
@@ -299,7 +297,7 @@ static enum MHD_Result route_request(http_api *api, struct MHD_Connection *c, co
     if (len >= sizeof(path))
         return http_send_error(c, 404, "no such route");
     memcpy(path, url, len + 1);
-    int n = split_path(path, seg, (int)MK_ARRAY_LEN(seg));
+    int n = http_split_path(path, seg, (int)MK_ARRAY_LEN(seg));
     if (n < 0 || !match_route(seg, n, &r))
         return http_send_error(c, 404, "no such route: %s",
                                http_printable(url, quoted, sizeof(quoted)));

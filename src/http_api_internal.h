@@ -40,6 +40,9 @@ const char *http_printable(const char *s, char *out, size_t size);
 bool http_authorized(const http_api *api, struct MHD_Connection *c);
 /* The `force` query argument: absent, true/1 or false/0; -1 for anything else. */
 int http_parse_force(struct MHD_Connection *c, bool *force);
+/* Splits "/a/b/" in place into at most `max` segments (one trailing slash ignored); returns the
+ * count, or -1 for an empty segment ("//") or too many. */
+int http_split_path(char *path, char **seg, int max);
 /* Asks the core (`body` taken); returns the status and the answer in *out (may be NULL). */
 unsigned http_ask_core(http_api *api, const char *name, json_t *body, json_t **out);
 

@@ -120,27 +120,6 @@ static bool match(char **seg, int n, unsigned method, v1_route *r)
     return true;
 }
 
-/* Splits the path after "/v1/" in place; -1 for an empty segment or too many. */
-static int split(char *path, char **seg)
-{
-    int n = 0;
-    size_t len = strlen(path);
-    if (len > 0 && path[len - 1] == '/')
-        path[--len] = '\0';
-    if (len == 0)
-        return 0;
-    for (char *p = path; p;) {
-        char *slash = strchr(p, '/');
-        if (slash)
-            *slash = '\0';
-        if (!*p || n == MAX_SEGS)
-            return -1;
-        seg[n++] = p;
-        p = slash ? slash + 1 : NULL;
-    }
-    return n;
-}
-
 /* The body as a JSON object of arguments (an empty body is {}); NULL after answering 400/413. */
 static json_t *body_arguments(struct MHD_Connection *c, const http_body *body,
                               enum MHD_Result *sent)
@@ -197,15 +176,15 @@ enum MHD_Result http_api_v1_route(http_api *api, struct MHD_Connection *c, const
                                   const char *method, const http_body *body)
 {
     char path[1024], quoted[80];
-    char *seg[MAX_SEGS];
+    char *seg[MAX_SEGS + 1]; /* "v1" and the route's own */
     v1_route r;
     size_t len = strlen(url);
     unsigned m = method_of(method);
-    if (len < 3 || len - 3 >= sizeof(path))
+    if (len >= sizeof(path))
         return http_send_error(c, 404, "no such route");
-    memcpy(path, url + 3, len - 2); /* after "/v1", with its NUL */
-    int n = path[0] == '/' ? split(path + 1, seg) : -1;
-    if (n < 0 || !match(seg, n, m, &r))
+    memcpy(path, url, len + 1);
+    int n = http_split_path(path, seg, (int)MK_ARRAY_LEN(seg));
+    if (n < 1 || strcmp(seg[0], "v1") != 0 || !match(seg + 1, n - 1, m, &r))
         return http_send_error(c, 404, "no such route: %s",
                                http_printable(url, quoted, sizeof(quoted)));
     if (!(m & r.methods))

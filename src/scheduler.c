@@ -399,13 +399,13 @@ static void scheduler_cleanup(scheduler *s)
         core_queue_close(s->queue);
         drain_queue(s); /* answers requests still queued, frees snapshots */
     }
-    for (pending_scale *p = s->pending_scales, *n; p; p = n) {
+    for (pending_read *p = s->pending_reads, *n; p; p = n) {
         n = p->next;
         core_reply_post(p->reply, 503, json_pack("{s:s}", "error", "the scheduler is stopping"));
         core_reply_unref(p->reply);
         free(p);
     }
-    s->pending_scales = NULL;
+    s->pending_reads = NULL;
     mesos_client_free(s->client);
     s->client = NULL;
     core_queue_free(s->queue);

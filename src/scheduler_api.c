@@ -245,11 +245,11 @@ static void decide_kafka_scale_down(scheduler *s, core_reply *r, int count)
     apply_scale(s, &m, KIND_KAFKA, count);
 }
 
-void scheduler_answer_pending_scales(scheduler *s)
+void scheduler_answer_pending_reads(scheduler *s)
 {
-    pending_scale **pp = &s->pending_scales;
+    pending_read **pp = &s->pending_reads;
     while (*pp) {
-        pending_scale *p = *pp;
+        pending_read *p = *pp;
         if (p->seq > s->zk_seq) {
             pp = &p->next;
             continue;
@@ -264,6 +264,22 @@ void scheduler_answer_pending_scales(scheduler *s)
         core_reply_unref(p->reply);
         free(p);
     }
+}
+
+/* Answers `m` once zk_watch has read ZooKeeper after now (scheduler_answer_pending_reads). */
+static void wait_for_fresh_read(scheduler *s, core_msg *m, pending_what what, int count, bool force)
+{
+    if (!m->reply)
+        return;
+    pending_read *p = mk_xcalloc(1, sizeof(*p));
+    p->what = what;
+    p->reply = core_reply_ref(m->reply);
+    p->count = count;
+    p->force = force;
+    p->seq = ++s->zk_seq_next;
+    p->next = s->pending_reads;
+    s->pending_reads = p;
+    zk_watch_refresh(s->zk, p->seq);
 }
 
 static void do_scale(scheduler *s, core_msg *m)
@@ -306,16 +322,7 @@ static void do_scale(scheduler *s, core_msg *m)
         apply_scale(s, m, kind, count);
         return;
     }
-    if (!m->reply)
-        return;
-    pending_scale *p = mk_xcalloc(1, sizeof(*p));
-    p->reply = core_reply_ref(m->reply);
-    p->count = count;
-    p->force = force;
-    p->seq = ++s->zk_seq_next;
-    p->next = s->pending_scales;
-    s->pending_scales = p;
-    zk_watch_refresh(s->zk, p->seq);
+    wait_for_fresh_read(s, m, PENDING_SCALE, count, force);
 }
 
 static void do_kill(scheduler *s, core_msg *m)
@@ -436,18 +443,25 @@ static void do_restart(scheduler *s, core_msg *m)
             return;
         broker = mb->id;
     }
-    bool force = json_is_true(json_object_get(m->body, "force"));
-    if (!m->reply)
-        return;
-    pending_scale *p = mk_xcalloc(1, sizeof(*p));
-    p->what = PENDING_RESTART;
-    p->reply = core_reply_ref(m->reply);
-    p->count = broker;
-    p->force = force;
-    p->seq = ++s->zk_seq_next;
-    p->next = s->pending_scales;
-    s->pending_scales = p;
-    zk_watch_refresh(s->zk, p->seq);
+    wait_for_fresh_read(s, m, PENDING_RESTART, broker,
+                        json_is_true(json_object_get(m->body, "force")));
+}
+
+static void do_health(scheduler *s, core_msg *m)
+{
+    reply(m, 200,
+          json_pack("{s:s, s:b, s:b}", "status", "ok", "subscribed",
+                    mesos_client_is_subscribed(s->client), "zookeeper_quorum", s->zk_quorum));
+}
+
+static void do_status(scheduler *s, core_msg *m)
+{
+    reply(m, 200, status_document(s));
+}
+
+static void do_plan(scheduler *s, core_msg *m)
+{
+    reply(m, 200, json_pack("{s:o}", "plan", scheduler_plan_json(s)));
 }
 
 void scheduler_handle_request(scheduler *s, core_msg *m)
@@ -457,30 +471,20 @@ void scheduler_handle_request(scheduler *s, core_msg *m)
         reply(m, 503, error_body("the scheduler is stopping"));
         return;
     }
-    if (strcmp(name, "health") == 0)
-        reply(m, 200,
-              json_pack("{s:s, s:b, s:b}", "status", "ok", "subscribed",
-                        mesos_client_is_subscribed(s->client), "zookeeper_quorum", s->zk_quorum));
-    else if (strcmp(name, "status") == 0)
-        reply(m, 200, status_document(s));
-    else if (strcmp(name, "container") == 0)
-        do_container(s, m);
-    else if (strcmp(name, "reflate") == 0)
-        do_reflate(s, m);
-    else if (strcmp(name, "scale") == 0)
-        do_scale(s, m);
-    else if (strcmp(name, "kill") == 0)
-        do_kill(s, m);
-    else if (strcmp(name, "connection") == 0)
-        do_connection(s, m);
-    else if (strcmp(name, "brokers") == 0)
-        do_brokers(s, m);
-    else if (strcmp(name, "broker") == 0)
-        do_broker(s, m);
-    else if (strcmp(name, "restart") == 0)
-        do_restart(s, m);
-    else if (strcmp(name, "plan") == 0)
-        reply(m, 200, json_pack("{s:o}", "plan", scheduler_plan_json(s)));
-    else
-        reply(m, 404, error_body("unknown request '%s'", name));
+    static const struct {
+        const char *name;
+        void (*handle)(scheduler *, core_msg *);
+    } requests[] = {
+        {"health", do_health},         {"status", do_status},   {"container", do_container},
+        {"reflate", do_reflate},       {"scale", do_scale},     {"kill", do_kill},
+        {"connection", do_connection}, {"brokers", do_brokers}, {"broker", do_broker},
+        {"restart", do_restart},       {"plan", do_plan},
+    };
+    for (size_t i = 0; i < MK_ARRAY_LEN(requests); i++) {
+        if (strcmp(name, requests[i].name) == 0) {
+            requests[i].handle(s, m);
+            return;
+        }
+    }
+    reply(m, 404, error_body("unknown request '%s'", name));
 }

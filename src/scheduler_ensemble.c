@@ -280,7 +280,7 @@ void scheduler_handle_zk_state(scheduler *s, json_t *state)
                      registered ? "is registered in ZooKeeper" : "is no longer registered");
         m->registered = registered;
     }
-    scheduler_answer_pending_scales(s);
+    scheduler_answer_pending_reads(s);
     scheduler_advance_plan(s);
     scheduler_update_offer_interest(s, false);
 }

@@ -44,14 +44,14 @@ typedef struct {
 
 /* A Kafka scale-down or a broker restart waiting for a ZooKeeper read made after it was asked. */
 typedef enum { PENDING_SCALE, PENDING_RESTART } pending_what;
-typedef struct pending_scale {
+typedef struct pending_read {
     pending_what what;
     core_reply *reply;
     int count; /* scale: the new count; restart: the broker id, -1 for all */
     bool force;
     unsigned long seq;
-    struct pending_scale *next;
-} pending_scale;
+    struct pending_read *next;
+} pending_read;
 
 typedef struct scheduler {
     const config *cfg;
@@ -75,7 +75,7 @@ typedef struct scheduler {
     json_t *zk_state;          /* last CORE_MSG_ZK_STATE body, or NULL */
     unsigned long zk_seq;      /* highest refresh sequence a snapshot answered */
     unsigned long zk_seq_next; /* last refresh sequence asked */
-    pending_scale *pending_scales;
+    pending_read *pending_reads;
     restart_plan *plan; /* the last restart (kept when finished, for GET /v1/plan) */
 
     char **doomed; /* task ids to kill whenever they show up (replaced members' old tasks) */
@@ -151,7 +151,7 @@ void scheduler_free_plan(scheduler *s);
 /* scheduler_api.c */
 void scheduler_handle_request(scheduler *s, core_msg *m);
 /* Answers Kafka scale-downs whose ZooKeeper read has arrived. */
-void scheduler_answer_pending_scales(scheduler *s);
+void scheduler_answer_pending_reads(scheduler *s);
 json_t *scheduler_member_json(const scheduler *s, const member *m);
 
 #endif

@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_net.h"
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <microhttpd.h>
@@ -1060,22 +1062,10 @@ static void test_http_not_json(void **state)
     server_stop(s);
 }
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    socklen_t len = sizeof(a);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 static void test_http_unreachable(void **state)
 {
     char api[64];
-    snprintf(api, sizeof(api), "http://127.0.0.1:%d", free_port());
+    snprintf(api, sizeof(api), "http://127.0.0.1:%d", test_free_port());
     char line[128];
     snprintf(line, sizeof(line), "topic list --api %s", api);
     command_line cl;

@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "test_net.h"
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
@@ -130,18 +132,6 @@ typedef struct {
     char base[64];
 } env;
 
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    socklen_t len = sizeof(a);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 static env *env_start(bool with_auth)
 {
     env *e = mk_xcalloc(1, sizeof(*e));
@@ -149,7 +139,7 @@ static env *env_start(bool with_auth)
     pthread_cond_init(&e->core.cond, NULL);
     e->core.queue = core_queue_new(core_wakeup, &e->core);
     assert_int_equal(pthread_create(&e->core.thread, NULL, core_main, &e->core), 0);
-    e->cfg.framework_port = free_port();
+    e->cfg.framework_port = test_free_port();
     e->cfg.framework_name = "test \"fw\"";
     if (with_auth) {
         e->cfg.auth_username = "admin";
