@@ -25,7 +25,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from harness import wait_until
+from harness import scaled, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 ZOOKEEPER_ENTRYPOINT = ROOT / "containers" / "zookeeper" / "entrypoint.sh"
@@ -518,9 +518,93 @@ def produce(bootstrap, topic, messages, partition=None, timeout=60):
         f"kcat -P failed ({r.returncode}): {r.stderr}"
 
 
-def consume(bootstrap, topic, count, timeout=60):
-    """Consumes from the beginning until `count` messages or the end of the topic; returns them."""
-    r = kcat(["-b", bootstrap, "-C", "-t", topic, "-o", "beginning", "-c", str(count), "-e", "-q",
-              "-f", "%s\n"], timeout=timeout)
-    assert r.returncode == 0, f"kcat -C failed ({r.returncode}): {r.stderr}"
-    return r.stdout.splitlines()
+def topic_partitions(bootstrap, topic, timeout=30):
+    """The topic's partitions as a broker reports them ([] while it is unknown): each with its
+    leader (-1 when none), replicas and in-sync replicas (ids)."""
+    r = kcat(["-b", bootstrap, "-L", "-J", "-t", topic, "-m", "10"], timeout=timeout)
+    if r.returncode != 0:
+        return []
+    for t in json.loads(r.stdout).get("topics", []):
+        if t.get("topic") == topic and not t.get("error"):
+            return [{"partition": p["partition"], "leader": p.get("leader", -1),
+                     "replicas": sorted(x["id"] for x in p.get("replicas", [])),
+                     "isr": sorted(x["id"] for x in p.get("isrs", []))}
+                    for p in t.get("partitions", [])]
+    return []
+
+
+def watermarks(bootstrap, topic, partitions, timeout=30):
+    """{partition: (low, high)} read from each partition's leader (ListOffsets), or None if any
+    leader did not answer."""
+    def query(which):
+        args = ["-b", bootstrap, "-Q", "-J"]
+        for p in partitions:
+            args += ["-t", f"{topic}:{p}:{which}"]
+        r = kcat(args, timeout=timeout)
+        if r.returncode != 0:
+            return None
+        answer = json.loads(r.stdout).get(topic, {})
+        found = {}
+        for p in partitions:
+            entry = answer.get(str(p))
+            if not entry or entry.get("error") or entry.get("offset", -1) < 0:
+                return None
+            found[p] = entry["offset"]
+        return found
+    low, high = query(-2), query(-1)
+    if low is None or high is None:
+        return None
+    return {p: (low[p], high[p]) for p in partitions}
+
+
+def settled_watermarks(bootstrap, topic):
+    """The watermarks once the topic is settled: every partition led and its whole replica set in
+    sync (so the leader's high watermark is every replica's log end), read twice the same; else
+    None."""
+    parts = topic_partitions(bootstrap, topic)
+    if not parts or any(p["leader"] < 0 or p["isr"] != p["replicas"] for p in parts):
+        return None
+    ids = [p["partition"] for p in parts]
+    first = watermarks(bootstrap, topic, ids)
+    return first if first is not None and watermarks(bootstrap, topic, ids) == first else None
+
+
+def read_partitions(bootstrap, topic, marks, timeout=60):
+    """Every message of each partition from its low to its high watermark (a full read to a known
+    offset, not to the first end of partition a consumer sees), in partition then offset order."""
+    messages = []
+    for p, (low, high) in sorted(marks.items()):
+        if high <= low:
+            continue
+        r = kcat(["-b", bootstrap, "-C", "-t", topic, "-p", str(p), "-o", str(low),
+                  "-c", str(high - low), "-q", "-f", "%s\n"], timeout=timeout)
+        assert r.returncode == 0, f"kcat -C {topic}-{p} failed ({r.returncode}): {r.stderr}"
+        got = r.stdout.splitlines()
+        assert len(got) == high - low, f"{topic}-{p}: read {len(got)} of offsets {low}..{high}"
+        messages += got
+    return messages
+
+
+def consume(bootstrap, topic, expected=0, timeout=180):
+    """What the topic holds once settled: waits until every partition has its full ISR and the
+    partitions hold at least `expected` messages (bounded by `timeout`, so a real loss is reported,
+    not waited for forever), then reads every partition to its leader's end offset."""
+    def ready():
+        marks = settled_watermarks(bootstrap, topic)
+        return marks is not None and sum(h - l for l, h in marks.values()) >= expected and marks
+    deadline = time.monotonic() + scaled(timeout)
+    marks = None
+    while time.monotonic() < deadline and not marks:
+        marks = ready()
+        if not marks:
+            time.sleep(0.5)
+    if not marks:
+        marks = settled_watermarks(bootstrap, topic)
+        assert marks is not None, f"{topic} did not settle (a leader and a full ISR) in {timeout}s"
+    return read_partitions(bootstrap, topic, marks)
+
+
+def missing_messages(bootstrap, topic, acknowledged, timeout=180):
+    """The acknowledged messages the topic does not hold (consume's settled full read)."""
+    held = set(consume(bootstrap, topic, len(set(acknowledged)), timeout))
+    return [m for m in acknowledged if m not in held]

@@ -56,16 +56,6 @@ def wait_broker(connect, address):
     wait_until(serving, 60, f"the broker answering at {address}", interval=0.5)
 
 
-def consume_all(bootstrap):
-    """The topic's messages, once the restarted broker leads its partition again (metadata lags the
-    registration by a moment)."""
-    def attempt():
-        r = kcat(["-b", bootstrap, "-C", "-t", "acceptance", "-o", "beginning", "-c",
-                  str(len(MESSAGES)), "-e", "-q", "-f", "%s\n"], timeout=60)
-        return r.stdout.splitlines() if r.returncode == 0 else None
-    return wait_until(attempt, 60, "the topic readable", interval=0.5)
-
-
 def zk_data(connect, path):
     try:
         return zk_get_data(connect, path)
@@ -110,7 +100,7 @@ def test_zookeeper_and_kafka_run_as_docker_tasks(cluster, tmp_path):
         running, _ = kafka_task(client, "kafka-0.b", connect, host_port=host_port)
         bootstrap = f"{status_ip(running)}:9092"
         wait_broker(connect, bootstrap)
-        assert consume_all(bootstrap) == MESSAGES
+        assert consume(bootstrap, "acceptance", len(MESSAGES)) == MESSAGES
 
         # --- the broker's process dies: TASK_FAILED with its exit status ------------------------------
         sim.control("/control/task/signal?task=kafka-0.b&signal=KILL")
