@@ -41,6 +41,7 @@ class Cluster:
                     p.stop()
                 else:
                     p._log.close()
+                    p.released()
                     p.check_sanitizers()
             except AssertionError as e:
                 errors.append(str(e))

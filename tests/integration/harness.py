@@ -4,6 +4,8 @@ Every process runs from the sanitizer build (MK_BIN_DIR, default build/asan). Wh
 the harness checks that it exited cleanly and that no sanitizer report is in its output, so a leak or
 undefined behaviour fails the test that caused it.
 """
+import ctypes
+import fcntl
 import json
 import os
 import re
@@ -26,7 +28,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+# A wait returns as soon as its state is reached; its bound only says when to give up. Bounds are
+# written for an idle 2-core machine and stretched by this factor, so that a loaded or slower
+# machine (CI beside another job) waits longer instead of failing.
+TIMEOUT_SCALE = float(os.environ.get("MK_TEST_TIMEOUT_SCALE", "3"))
+
+
+def scaled(timeout):
+    return timeout * TIMEOUT_SCALE
+
+
 def wait_until(predicate, timeout, what, interval=0.1):
+    """Polls `predicate` until it returns something true (returned), for at most scaled(timeout)."""
+    timeout = scaled(timeout)
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -35,6 +49,14 @@ def wait_until(predicate, timeout, what, interval=0.1):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(interval)
+
+
+def die_with_parent():
+    """In the child before exec: SIGKILL it when the test process dies, however it dies, so that
+    no simulator or scheduler of a killed run holds ports (and, through it, tasks) afterwards.
+    Linux sends it when the thread that started the child ends: start processes from the main
+    thread."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 class Pki:
@@ -71,7 +93,7 @@ class Process:
         self.log_path = log_path
         self._log = open(log_path, "wb")
         self.proc = subprocess.Popen(argv, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
 
     def output(self):
         return self.log_path.read_text(errors="replace")
@@ -118,6 +140,7 @@ class Process:
             raise AssertionError(f"{self.name} ignored SIGTERM for {timeout}s")
         finally:
             self._log.close()
+            self.released()
         self.check_sanitizers()
         if expect_code is not None:
             assert code == expect_code, (f"{self.name} exited with {code}, expected {expect_code}:\n"
@@ -134,13 +157,39 @@ class Process:
             self.proc.kill()
             self.proc.wait()
         self._log.close()
+        self.released()
+
+    def released(self):
+        """Called once the process has ended: what it held can go."""
+
+
+def reserve_port_block(size=500, first=20000, last=29999):
+    """(lock, begin, end): agent ports that no other simulator of this machine offers while `lock`
+    (a file locked for this process) stays open. Every simulator's agents share the loopback
+    addresses 127.0.1.N, so two test runs side by side would otherwise offer, and bind, the same
+    ports."""
+    for begin in range(first, last - size + 2, size):
+        lock = open(f"/tmp/mk-sim-ports-{begin}.lock", "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return lock, begin, begin + size - 1
+        except OSError:
+            lock.close()
+    raise AssertionError(f"every block of {size} agent ports in {first}-{last} is in use")
 
 
 class Sim(Process):
-    """mesos-sim with its control endpoint and call log."""
+    """mesos-sim with its control endpoint and call log. Unless told otherwise (own_ports=False or
+    an explicit --agent-ports), its agents offer a block of ports of their own
+    (reserve_port_block) instead of the simulator's default range."""
 
     def __init__(self, workdir: Path, name="sim", pki=None, credentials=None, agents=3, mode=None,
-                 leader=None, heartbeat=1.0, extra=(), image_map=None, update_retry=None):
+                 leader=None, heartbeat=1.0, extra=(), image_map=None, update_retry=None,
+                 own_ports=True):
+        self.port_lock = None
+        if own_ports and "--agent-ports" not in extra:
+            self.port_lock, begin, end = reserve_port_block()
+            extra = ["--agent-ports", f"{begin}-{end}", *extra]
         self.port = free_port()
         self.control_port = free_port()
         self.call_log = workdir / f"{name}-calls.jsonl"
@@ -169,6 +218,11 @@ class Sim(Process):
         env.setdefault("MK_SERVERS_ENV", str(Path(cache) / "servers.env"))
         super().__init__(name, argv, env, workdir / f"{name}.log")
         self.wait_for_output(r"mesos-sim: ready", timeout=30)
+
+    def released(self):
+        if self.port_lock:
+            self.port_lock.close()
+            self.port_lock = None
 
     @property
     def address(self):

@@ -102,3 +102,19 @@ def launches(sim):
 def sim_tasks(sim):
     fw = sim.framework()
     return fw.get("tasks", []) if fw else []
+
+
+def wait_offers_answered(sim, since, timeout=120):
+    """Waits until the scheduler holds no offer and has either declined one made after `since` or
+    suppressed offers: whatever it would launch on what it was offered, it has launched by then,
+    and nothing more will be offered until it revives."""
+    from harness import wait_until
+
+    def answered():
+        fw = sim.framework()
+        if fw is None or fw.get("outstanding_offers") != 0:
+            return False
+        return fw.get("suppressed") or any(
+            c.get("type") == "DECLINE" and c.get("status") == 202 and c["time"] > since
+            for c in sim.calls())
+    wait_until(answered, timeout, "the scheduler to answer its offers", interval=0.2)

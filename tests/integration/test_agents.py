@@ -291,9 +291,11 @@ def test_reconciliation_answers_from_the_processes(client, sim):
     # Implicit reconciliation: the finished (and acknowledged) task is gone from the master.
     before = len(client.of_type("UPDATE"))
     client.reconcile()
-    time.sleep(1)
-    implicit = [e["update"]["status"] for e in client.of_type("UPDATE")[before:]]
-    assert {s["task_id"]["value"] for s in implicit} == {"long"}
+
+    def implicit():
+        return [e["update"]["status"] for e in client.of_type("UPDATE")[before:]]
+    wait_until(implicit, 30, "the implicit reconciliation's answer")
+    assert {s["task_id"]["value"] for s in implicit()} == {"long"}
 
 
 def test_agent_loss_and_return(client, sim):

@@ -71,6 +71,11 @@ def start_secure(cluster, pki, tmp_path, **env):
     sim = cluster.sim(pki=pki, credentials=[f"kafka:{PASSWORD}"])
     sched = cluster.scheduler(scheduler_env(sim, pki, tmp_path, **env))
     fw = wait_until(lambda: connected_framework(sim), 30, "the framework to subscribe")
+    # Its first calls (reconciliation, then suppression: it has nothing to run) are answered
+    # before a test breaks the connection; ones still in flight would rightly get 403.
+    wait_until(lambda: any(c.get("type") == "RECONCILE" and c.get("status") == 202
+                           for c in sim.calls()) and sim.framework().get("suppressed"), 30,
+               "the first reconciliation and suppression")
     return sim, sched, fw
 
 

@@ -16,8 +16,9 @@ import pytest
 
 from conftest import Cluster
 from harness import Pki, wait_until
-from scheduler_api import MESOS_PASSWORD, Api, framework_env, launches, sim_tasks
-from servers import consume, kcat, produce, zk_get_data
+from scheduler_api import (MESOS_PASSWORD, Api, framework_env, launches, sim_tasks,
+                           wait_offers_answered)
+from servers import consume, produce, zk_get_data
 
 MESSAGES = [f"m-{i:04d}" for i in range(500)]
 TOPIC = "acceptance"
@@ -62,15 +63,6 @@ def zk_data(connect, path):
         return None
 
 
-def consume_all(bootstrap, count):
-    def attempt():
-        r = kcat(["-b", bootstrap, "-C", "-t", TOPIC, "-o", "beginning", "-c", str(count), "-e",
-                  "-q", "-f", "%s\n"], timeout=60)
-        lines = r.stdout.splitlines()
-        return lines if r.returncode == 0 and len(lines) == count else None
-    return wait_until(attempt, 90, "the topic readable", interval=1)
-
-
 def state_file(env):
     return Path(env["workdir"]) / "state" / "mk-test.state.json"
 
@@ -104,7 +96,7 @@ def test_kcat_through_the_advertised_addresses_with_replication_three(env):
     bootstrap = api.status()["kafka"]["bootstrap"]
     assert bootstrap.count(",") == 2 and "agent" in bootstrap
     produce(bootstrap, TOPIC, MESSAGES)
-    assert sorted(consume_all(bootstrap, len(MESSAGES))) == sorted(MESSAGES)
+    assert sorted(consume(bootstrap, TOPIC, len(MESSAGES))) == sorted(MESSAGES)
     topic = json.loads(zk_data(zk_connect(api), f"/brokers/topics/{TOPIC}"))
     assert len(topic["partitions"]) == 3
     for replicas in topic["partitions"].values():
@@ -176,7 +168,7 @@ def test_a_killed_broker_comes_back_on_its_agent_with_its_data_after_growing_del
     # Same broker id, same data: the volume on that agent still holds the topic's log.
     wait_cluster(api)
     member = api.member("kafka-1")
-    assert consume_all(f"{member['hostname']}:{member['ports'][0]}", len(MESSAGES))
+    assert consume(f"{member['hostname']}:{member['ports'][0]}", TOPIC, len(MESSAGES))
     assert "failure 3 in a row, restarting in 8.0 s" in env["sched"].output()
     code, page = api.get("/")
     assert "TASK_FAILED" in page
@@ -188,8 +180,13 @@ def test_kill_through_the_api_stays_down_until_reflate(env):
     code, body = api.call(f"/v0/task/kill/{member['task_id']}", method="POST")
     assert code == 200, body
     wait_until(lambda: api.member("kafka-2")["state"] == "stopped", 90, "kafka-2 stopped")
-    time.sleep(5)  # longer than any backoff: it must not come back by itself
+    # It must not come back by itself: no launch timer, and the freed resources offered again are
+    # declined.
+    stopped_at = time.time()
+    assert api.member("kafka-2")["next_launch_in_s"] is None
+    wait_offers_answered(env["sim"], stopped_at)
     assert api.member("kafka-2")["state"] == "stopped"
+    assert not [n for t, n, _, _ in launches(env["sim"]) if n == "kafka-2" and t > stopped_at]
     code, body = api.get("/v0/kafka/reflate")
     assert code == 200 and body["scheduled"] == ["kafka-2"]
     wait_cluster(api)
@@ -209,10 +206,11 @@ def test_sigkilled_scheduler_restarts_without_relaunching(env):
     assert doc["schema_version"] == 1 and len(doc["members"]) == 6
     assert state_file(env).stat().st_mode & 0o777 == 0o600
     assert MESOS_PASSWORD not in state_file(env).read_text()
+    restarted_at = time.time()
     env["sched"] = cluster.scheduler(env["vars"], name="mesos-kafka-2")
-    env["sched"].wait_for_output("reconciling", timeout=30)
-    st = wait_cluster(api, timeout=60)
-    time.sleep(3)
+    env["sched"].wait_for_output("reconciling", timeout=60)
+    st = wait_cluster(api, timeout=120)
+    wait_offers_answered(sim, restarted_at)
     assert len(launches(sim)) == n_launches, "a task was relaunched"
     assert {m["name"]: m["task_id"] for m in st["members"]} == tasks_before
     running = {t["id"]: t["state"] for t in sim_tasks(sim) if t["state"] == "TASK_RUNNING"}
@@ -260,7 +258,7 @@ def test_scale_zookeeper_up_and_down_keeping_a_quorum(env):
     wait_until(three, 300, "three ZooKeeper servers", interval=1)
     # The brokers never lost their registration for long, and the data is still readable.
     wait_cluster(api)
-    assert sorted(consume_all(api.status()["kafka"]["bootstrap"], len(MESSAGES))) == sorted(MESSAGES)
+    assert sorted(consume(api.status()["kafka"]["bootstrap"], TOPIC, len(MESSAGES))) == sorted(MESSAGES)
 
 
 # --- an agent is lost ----------------------------------------------------------------------------
@@ -286,7 +284,7 @@ def test_members_of_an_unreachable_agent_are_replaced_after_the_timeout(env):
     wait_until(lambda: sorted(t["name"] for t in sim_tasks(sim)) == members, 60,
                "the old tasks of the returned agent gone")
     assert all(t["state"] == "TASK_RUNNING" for t in sim_tasks(sim))
-    assert sorted(consume_all(api.status()["kafka"]["bootstrap"], len(MESSAGES))) == sorted(MESSAGES)
+    assert sorted(consume(api.status()["kafka"]["bootstrap"], TOPIC, len(MESSAGES))) == sorted(MESSAGES)
 
 
 def test_every_call_passed_validation(env):
