@@ -2,8 +2,9 @@
 #
 #   make            build build/mesos-kafka and build/mesos-sim (optimised)
 #   make deps       install every build and test dependency (Debian 12; needs root or sudo)
-#   make test       build with ASan+UBSan and run unit, integration and short fuzz tests
+#   make test       install what is missing, build with ASan+UBSan, run unit, integration, fuzz tests
 #   make unit       ASan+UBSan unit tests only
+#   make chaos      100 random faults against a 3+3 cluster, invariants checked (CHAOS_SEED=n replays)
 #   make fuzz       build the libFuzzer targets (clang) into build/fuzz/
 #   make lint       cppcheck, clang-tidy, shellcheck
 #   make format     clang-format every C file in place
@@ -42,7 +43,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
-.PHONY: all deps test unit integration fuzz fuzz-run lint format clean bench demo env.example check-env-example
+.PHONY: all deps test unit integration chaos fuzz fuzz-run lint format clean bench demo env.example check-env-example
 all: $(O)/mesos-kafka $(O)/mesos-sim
 
 $(O)/obj/src/%.o: src/%.c $(wildcard src/*.h)
@@ -79,8 +80,9 @@ deps:
 	./scripts/install-deps.sh
 	./scripts/install-servers.sh
 
-# The README's test command: everything, with sanitizers, ending in one pass/fail summary.
-test:
+# The README's test command: installs what is missing (a second time it only checks), then
+# everything, with sanitizers, ending in one pass/fail summary.
+test: deps
 	$(MAKE) SAN=1 unit-bins
 	$(MAKE) fuzz
 	./scripts/run-tests.sh
@@ -92,6 +94,13 @@ unit:
 integration:
 	$(MAKE) SAN=1 unit-bins
 	./scripts/run-tests.sh --only integration
+
+# Random faults with invariants (tests/integration/chaos.py): make chaos [CHAOS_FAULTS=100] [CHAOS_SEED=n]
+CHAOS_FAULTS ?= 100
+chaos: deps
+	$(MAKE) SAN=1 all
+	MK_BIN_DIR=$(CURDIR)/build/asan CHAOS_SEED=$(CHAOS_SEED) \
+	  python3 tests/integration/chaos.py --faults $(CHAOS_FAULTS)
 
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(WARN) $(PKG_CFLAGS) -g -O1 \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
