@@ -64,3 +64,21 @@ echo "== the API"
 task=$(curl -fsS -u "admin:$secret" "$api/v0/status" |
     python3 -c 'import json,sys; print([m["task_id"] for m in json.load(sys.stdin)["members"] if m["name"] == "kafka-0"][0])')
 run build/bench/http_load 127.0.0.1 "$api_port" "/v0/container/$task" 64 10 "admin:$secret"
+
+echo "== the API while the three brokers restart one at a time"
+curl -fsS -u "admin:$secret" -X POST "$api/v1/brokers" >/dev/null
+restart_started=$(date +%s)
+run build/bench/http_load 127.0.0.1 "$api_port" "/v0/status" 64 20 "admin:$secret"
+for _ in $(seq 1 600); do
+    plan=$(curl -fsS -u "admin:$secret" "$api/v1/plan" 2>/dev/null |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["plan"]["state"])' 2>/dev/null || echo "?")
+    case "$plan" in done | failed) break ;; esac
+    sleep 1
+done
+echo "rolling restart of 3 brokers: $plan after $(($(date +%s) - restart_started)) s"
+
+echo "== the scheduler's CPU and memory under ${BENCH_CHAOS_MINUTES:=10} minutes of random faults"
+cleanup
+trap - EXIT INT TERM
+run env MK_BIN_DIR="$PWD/build" python3 tests/integration/chaos.py --minutes "$BENCH_CHAOS_MINUTES" \
+    --no-scheduler-kill --sample-scheduler

@@ -5,7 +5,8 @@
  *
  * Each connection sends the request, reads one response (headers, then Content-Length bytes) and
  * sends it again, on one epoll loop. A minimal client, so the figure measures the server, not the
- * client library: every response must be 200, or the run fails.
+ * client library: every response must be 200, or the run fails. Prints requests per second and the
+ * latency percentiles (from sending a request to its whole response).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,7 +25,41 @@ typedef struct {
     int fd;
     char buf[65536];
     size_t have;
+    double sent_at;
 } conn;
+
+/* Every latency, in seconds: a run of a minute at 10,000 requests/s is under 5 MB. */
+typedef struct {
+    double *v;
+    size_t n, cap;
+} samples;
+
+static void samples_add(samples *s, double x)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 4096;
+        s->v = realloc(s->v, s->cap * sizeof(double));
+        if (!s->v) {
+            perror("realloc");
+            exit(1);
+        }
+    }
+    s->v[s->n++] = x;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double percentile(const samples *s, double p)
+{
+    if (s->n == 0)
+        return 0;
+    size_t i = (size_t)(p / 100.0 * (double)(s->n - 1) + 0.5);
+    return s->v[i < s->n ? i : s->n - 1];
+}
 
 static int connect_to(const char *host, int port)
 {
@@ -97,8 +132,10 @@ int main(int argc, char **argv)
         conns[i].fd = connect_to(host, port);
         struct epoll_event e = {.events = EPOLLIN, .data.ptr = &conns[i]};
         epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &e);
+        conns[i].sent_at = mk_now_monotonic();
         send_all(conns[i].fd, req, (size_t)req_len);
     }
+    samples lat = {0};
     unsigned long done = 0;
     double start = mk_now_monotonic(), until = start + seconds;
     struct epoll_event events[256];
@@ -117,13 +154,20 @@ int main(int argc, char **argv)
                 memmove(c->buf, c->buf + len, c->have - len);
                 c->have -= len;
                 done++;
+                double now = mk_now_monotonic();
+                samples_add(&lat, now - c->sent_at);
+                c->sent_at = now;
                 send_all(c->fd, req, (size_t)req_len);
             }
         }
     }
     double took = mk_now_monotonic() - start;
-    printf("GET %s with %d keep-alive connections: %.0f requests/s (%lu in %.1f s)\n", path, n,
-           (double)done / took, done, took);
+    qsort(lat.v, lat.n, sizeof(double), cmp_double);
+    printf("GET %s with %d keep-alive connections: %.0f requests/s (%lu in %.1f s); latency "
+           "p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+           path, n, (double)done / took, done, took, 1e3 * percentile(&lat, 50),
+           1e3 * percentile(&lat, 99), 1e3 * percentile(&lat, 100));
+    free(lat.v);
     for (int i = 0; i < n; i++)
         close(conns[i].fd);
     free(conns);
