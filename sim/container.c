@@ -1,5 +1,8 @@
 /*
  * container: TaskInfo -> what the simulated agent runs (see container.h).
+ *
+ * The TaskInfo comes from a canonical call (schema_canonical_call): integers are JSON integers,
+ * bools are JSON bools, whatever form the scheduler wrote them in.
  */
 #include "container.h"
 
@@ -86,12 +89,6 @@ static int mkdir_p(const char *path)
     return 0;
 }
 
-/* Numbers may come as JSON numbers or as strings (64-bit integers in proto3 JSON). */
-static double num(const json_t *v)
-{
-    return json_is_string(v) ? strtod(json_string_value(v), NULL) : json_number_value(v);
-}
-
 static bool port_in(const unsigned char *bits, long p)
 {
     return bits && p >= 0 && p < 65536 && ((bits[p / 8] >> (p % 8)) & 1);
@@ -156,8 +153,8 @@ static int read_network(const json_t *container, const container_context *ctx, c
         const char *proto = json_string_value(json_object_get(pm, "protocol"));
         if (proto && strcmp(proto, "tcp") != 0)
             return fail(why, n, "mesos-sim forwards TCP only, not protocol '%s'", proto);
-        long long hp = (long long)num(json_object_get(pm, "host_port"));
-        long long cp = (long long)num(json_object_get(pm, "container_port"));
+        long long hp = json_integer_value(json_object_get(pm, "host_port"));
+        long long cp = json_integer_value(json_object_get(pm, "container_port"));
         if (!port_in(ctx->task_ports, (long)hp))
             return fail(why, n,
                         "Failed to create docker run options: Port [%lld] not included in "
@@ -383,7 +380,7 @@ plan_result container_plan_build(const json_t *ti, const container_context *ctx,
 
     const json_t *grace = json_object_get(
         json_object_get(json_object_get(ti, "kill_policy"), "grace_period"), "nanoseconds");
-    out->kill_grace_s = grace ? num(grace) / 1e9 : DEFAULT_KILL_GRACE;
+    out->kill_grace_s = grace ? (double)json_integer_value(grace) / 1e9 : DEFAULT_KILL_GRACE;
     out->argv = argv.v;
     out->env = env.v;
     return PLAN_OK;

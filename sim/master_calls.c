@@ -15,6 +15,7 @@
 #include "health.h"
 #include "log.h"
 #include "master_internal.h"
+#include "schema.h"
 #include "util.h"
 
 #define COMPONENT "master"
@@ -130,9 +131,7 @@ static int subscribe(const json_t *call, const char *principal, stream **out, co
     fw->refinement = has_capability(fi, "RESERVATION_REFINEMENT");
     fw->killing_state = has_capability(fi, "TASK_KILLING_STATE");
     const json_t *ft = json_object_get(fi, "failover_timeout");
-    fw->failover_timeout = ft ? json_number_value(ft) : 0;
-    if (json_is_string(ft))
-        fw->failover_timeout = strtod(json_string_value(ft), NULL);
+    fw->failover_timeout = schema_number(ft, 0);
     fw->forgotten = false;
     fw->suppressed = false;
     const json_t *suppressed =
@@ -151,10 +150,7 @@ static int subscribe(const json_t *call, const char *principal, stream **out, co
 
 static double refuse_seconds(const json_t *filters)
 {
-    const json_t *v = json_object_get(filters, "refuse_seconds");
-    if (!v)
-        return DEFAULT_REFUSE;
-    double d = json_is_string(v) ? strtod(json_string_value(v), NULL) : json_number_value(v);
+    double d = schema_number(json_object_get(filters, "refuse_seconds"), DEFAULT_REFUSE);
     if (d < 0)
         return DEFAULT_REFUSE;
     return d > MAX_REFUSE ? MAX_REFUSE : d;
@@ -191,9 +187,7 @@ static int task_resources(const json_t *list, resources *out, char *why, size_t 
             snprintf(why, why_len, "resource '%s' is reserved or a volume, none was offered", name);
             return -1;
         }
-        const json_t *scalar = json_object_get(json_object_get(r, "scalar"), "value");
-        double v = json_is_string(scalar) ? strtod(json_string_value(scalar), NULL)
-                                          : json_number_value(scalar);
+        double v = schema_number(json_object_get(json_object_get(r, "scalar"), "value"), 0);
         if (strcmp(name, "cpus") == 0)
             out->cpus += v;
         else if (strcmp(name, "mem") == 0)
@@ -203,8 +197,11 @@ static int task_resources(const json_t *list, resources *out, char *why, size_t 
         else if (strcmp(name, "ports") == 0) {
             json_array_foreach(json_object_get(json_object_get(r, "ranges"), "range"), j, range)
             {
-                json_int_t b = json_integer_value(json_object_get(range, "begin"));
-                json_int_t e = json_integer_value(json_object_get(range, "end"));
+                /* Canonical (schema_canonical_call): a uint64 too big for jansson is a real. */
+                const json_t *bj = json_object_get(range, "begin"),
+                             *ej = json_object_get(range, "end");
+                json_int_t b = json_is_integer(bj) ? json_integer_value(bj) : -1;
+                json_int_t e = json_is_integer(ej) ? json_integer_value(ej) : 65536;
                 if (b < 0 || e > 65535 || b > e) {
                     snprintf(why, why_len, "ports range %lld-%lld is invalid", (long long)b,
                              (long long)e);
@@ -435,10 +432,7 @@ static void kill_task(framework *fw, const json_t *body)
     }
     const json_t *ns = json_object_get(
         json_object_get(json_object_get(body, "kill_policy"), "grace_period"), "nanoseconds");
-    double grace = -1;
-    if (ns)
-        grace = (json_is_string(ns) ? strtod(json_string_value(ns), NULL) : json_number_value(ns)) /
-                1e9;
+    double grace = ns ? (double)json_integer_value(ns) / 1e9 : -1;
     agent_kill(fw, t, grace);
 }
 
@@ -475,7 +469,7 @@ int master_handle_call(const json_t *call, const char *principal, const char *st
     else if (M.opt.auth && principal && fw->principal && strcmp(principal, fw->principal) != 0)
         status = error_status(body, 400,
                               "Authenticated principal '%s' does not match principal "
-                              "'%s' set in FrameworkInfo",
+                              "'%s' set in `FrameworkInfo`",
                               principal, fw->principal);
     else if (!fw->stream)
         status = error_status(body, 403, "Framework is not subscribed");

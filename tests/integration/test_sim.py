@@ -175,6 +175,13 @@ def offers_now(s, seen):
     return new
 
 
+def next_offer_from(s, agent_id, seen=1):
+    """The first offer from that agent after the first `seen` OFFERS events."""
+    def find():
+        return next((o for o in offers_now(s, seen) if o["agent_id"] == agent_id), None)
+    return wait_until(find, 10, "a new offer from the same agent")
+
+
 def launch(fid, offer, task_id="t-1", cpus=1.0, ports=None, **extra):
     resources = [{"name": "cpus", "type": "SCALAR", "scalar": {"value": cpus}},
                  {"name": "mem", "type": "SCALAR", "scalar": {"value": 128.0}}]
@@ -217,14 +224,32 @@ def test_accept_is_validated_against_the_offer_and_has_no_effect_when_invalid(su
     status, body, _ = post(sim, launch(fid, offer, task_id="t-2"), stream_id=s.stream_id)
     assert status == 400 and "no longer valid" in body
     # The next offer from that agent no longer holds what the task uses.
-    def next_offer_for_agent():
-        for o in offers_now(s, 1):
-            if o["agent_id"] == offer["agent_id"]:
-                return o
-    again = wait_until(next_offer_for_agent, 10, "a new offer from the same agent")
+    again = next_offer_from(s, offer["agent_id"])
     res = {r["name"]: r for r in again["resources"]}
     assert res["cpus"]["scalar"]["value"] == 3.0
     assert {"begin": 31001, "end": 31001} not in res["ports"]["ranges"]["range"]
+
+
+def test_numbers_and_bools_given_as_strings_are_read_as_the_master_reads_them(subscribed):
+    """The protobuf JSON mapping writes 64-bit integers as strings; the master parses strings in
+    every number and bool field (stout's protobuf.hpp), so a launch written that way is valid."""
+    sim, s, fid = subscribed
+    offer = s.wait("OFFERS")[0]["offers"]["offers"][0]
+    c = launch(fid, offer, task_id="strings", cpus=0.5, ports=[31003],
+               kill_policy={"grace_period": {"nanoseconds": "2000000000"}})
+    task = c["accept"]["operations"][0]["launch"]["task_infos"][0]
+    task["resources"][0]["scalar"]["value"] = "0.5"
+    task["resources"][2]["ranges"]["range"] = [{"begin": "31003", "end": "31003"}]
+    task["command"]["shell"] = "true"
+    c["accept"]["filters"]["refuse_seconds"] = "0.5"
+    status, body, _ = post(sim, c, stream_id=s.stream_id)
+    assert status == 202, body
+    assert [t["id"] for t in sim.framework(fid)["tasks"]] == ["strings"]
+    again = next_offer_from(s, offer["agent_id"])
+    res = {r["name"]: r for r in again["resources"]}
+    assert res["cpus"]["scalar"]["value"] == 3.5
+    assert res["ports"]["ranges"]["range"] == [{"begin": 31000, "end": 31002},
+                                               {"begin": 31004, "end": 31009}]
 
 
 def test_decline_filters_suppress_and_revive(subscribed):
