@@ -3,10 +3,12 @@
  *
  * Updates follow the Docker executor (src/docker/executor.cpp) and the agent's status update
  * manager: TASK_STARTING, then TASK_RUNNING (with container_status, and network_infos when the
- * container has an address of its own), health changes as TASK_RUNNING with `healthy` and
- * REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, TASK_KILLING on KILL when the framework has the
- * capability, and exactly one terminal update. Each carries a uuid; the next is not forwarded
- * before the previous is acknowledged, and the one in flight is resent with a doubling interval.
+ * container has an address of its own, and `data`: the container's `docker inspect`), health
+ * changes as TASK_RUNNING with `healthy` and REASON_TASK_HEALTH_CHECK_STATUS_UPDATED (`healthy`
+ * appears on no other update but the terminal one of a task its health check killed), TASK_KILLING
+ * on KILL when the framework has the capability, and exactly one terminal update. Each carries a
+ * uuid; the next is not forwarded before the previous is acknowledged, and the one in flight is
+ * resent with a doubling interval.
  */
 #include "agent.h"
 
@@ -138,11 +140,28 @@ static json_t *agent_status(const task *t, const char *state, const char *source
     char *uuid = mk_base64_encode(raw, sizeof(raw));
     json_object_set_new(st, "uuid", json_string(uuid));
     free(uuid);
-    if (t->healthy >= 0)
-        json_object_set_new(st, "healthy", json_boolean(t->healthy));
     if (t->container_id[0])
         json_object_set_new(st, "container_status", container_status(t));
     return st;
+}
+
+/* TaskStatus fields in the proto's declaration order, as the master writes them; a caller may have
+ * added `data` or `healthy` after the rest. */
+static json_t *in_proto_order(json_t *status)
+{
+    static const char *const order[] = {
+        "task_id",   "state",        "message",     "source",           "reason",
+        "data",      "agent_id",     "executor_id", "timestamp",        "uuid",
+        "healthy",   "check_status", "labels",      "container_status", "unreachable_time",
+        "limitation"};
+    json_t *out = json_object();
+    for (size_t i = 0; i < MK_ARRAY_LEN(order); i++) {
+        json_t *v = json_object_get(status, order[i]);
+        if (v)
+            json_object_set(out, order[i], v);
+    }
+    json_decref(status);
+    return out;
 }
 
 static void forward(framework *fw, const json_t *status)
@@ -153,6 +172,9 @@ static void forward(framework *fw, const json_t *status)
 /* Queues the update; the master's view of the task changes at once (its "latest state"). */
 static void send_update(framework *fw, task *t, json_t *status)
 {
+    status = in_proto_order(status);
+    const json_t *healthy = json_object_get(status, "healthy");
+    t->status_healthy = healthy ? json_is_true(healthy) : -1;
     t->state = json_string_value(json_object_get(status, "state"));
     /* t->state must outlive the status: point at a static name instead. */
     static const char *const names[] = {"TASK_STAGING",          "TASK_STARTING",    "TASK_RUNNING",
@@ -360,7 +382,12 @@ static void start_container(framework *fw, task *t)
              ag->hostname, t->pid, net_mode_name(t->plan.net), t->plan.ip);
     if (t->plan.hostname)
         write_hosts_file();
-    send_update(fw, t, agent_status(t, "TASK_RUNNING", "SOURCE_EXECUTOR", NULL, NULL));
+    json_t *running = agent_status(t, "TASK_RUNNING", "SOURCE_EXECUTOR", NULL, NULL);
+    if (t->plan.image) { /* the Docker executor sends `docker inspect`'s output along */
+        cleanup_free char *inspect = container_inspect_data(&t->plan, t->container_id, t->pid);
+        json_object_set_new(running, "data", json_string(inspect));
+    }
+    send_update(fw, t, running);
     start_health(t);
 }
 
@@ -369,6 +396,7 @@ void agent_launch(framework *fw, task *t)
     (void)fw;
     t->state = "TASK_STAGING";
     t->healthy = -1;
+    t->status_healthy = -1;
     t->to_start = true;
 }
 
@@ -415,7 +443,9 @@ void agent_kill(framework *fw, task *t, double grace_s)
     log_info(COMPONENT, "task %s: SIGTERM sent, SIGKILL in %.1f s", t->id, grace);
 }
 
-/* The process is gone: one terminal update, worded as the Docker executor words it. */
+/* The process is gone: one terminal update, worded as the executor words it. The Docker executor
+ * reports `docker run`'s exit status (128+N for a signal); the command executor reports the wait
+ * status as WSTRINGIFY (src/common/status_utils.hpp) writes it. */
 static void container_exited(framework *fw, task *t, int wstatus)
 {
     int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
@@ -423,14 +453,23 @@ static void container_exited(framework *fw, task *t, int wstatus)
     stop_helpers(t);
     if (t->plan.hostname)
         write_hosts_file();
-    char msg[64];
-    snprintf(msg, sizeof(msg), "Container exited with status %d", code);
+    char msg[96];
+    if (t->plan.image)
+        snprintf(msg, sizeof(msg), "Container exited with status %d", code);
+    else if (WIFEXITED(wstatus))
+        snprintf(msg, sizeof(msg), "Command exited with status %d", code);
+    else
+        snprintf(msg, sizeof(msg), "Command terminated with signal %s%s",
+                 strsignal(WTERMSIG(wstatus)), WCOREDUMP(wstatus) ? " (core dumped)" : "");
     const char *state = t->kill_requested ? "TASK_KILLED"
                         : code == 0       ? "TASK_FINISHED"
                                           : "TASK_FAILED";
-    if (t->killed_by_health)
+    json_t *st = agent_status(t, state, "SOURCE_EXECUTOR", NULL, msg);
+    if (t->kill_requested && t->killed_by_health) { /* only here, as both executors do */
         t->healthy = 0;
-    send_update(fw, t, agent_status(t, state, "SOURCE_EXECUTOR", NULL, msg));
+        json_object_set_new(st, "healthy", json_false());
+    }
+    send_update(fw, t, st);
 }
 
 void agent_release_task(task *t)
@@ -464,9 +503,10 @@ static void health_report(void *ctx, uint64_t id, health_verdict v, const char *
             t->healthy = v.healthy;
             log_info(COMPONENT, "task %s %s: %s", t->id, v.healthy ? "healthy" : "unhealthy",
                      detail ? detail : "");
-            send_update(fw, t,
-                        agent_status(t, "TASK_RUNNING", "SOURCE_EXECUTOR",
-                                     "REASON_TASK_HEALTH_CHECK_STATUS_UPDATED", NULL));
+            json_t *st = agent_status(t, "TASK_RUNNING", "SOURCE_EXECUTOR",
+                                      "REASON_TASK_HEALTH_CHECK_STATUS_UPDATED", NULL);
+            json_object_set_new(st, "healthy", json_boolean(v.healthy));
+            send_update(fw, t, st);
             if (v.kill) {
                 t->killed_by_health = true;
                 agent_kill(fw, t, -1);
@@ -520,8 +560,9 @@ json_t *agent_reconcile_update(const framework *fw, const task *t)
                                unreachable ? "Reconciliation: Task is unreachable"
                                            : "Reconciliation: Latest task state");
     json_t *st = json_object_get(json_object_get(ev, "update"), "status");
-    if (t->healthy >= 0)
-        json_object_set_new(st, "healthy", json_boolean(t->healthy));
+    /* protobuf::getTaskHealth: the `healthy` of the latest status, if it has one. */
+    if (t->status_healthy >= 0)
+        json_object_set_new(st, "healthy", json_boolean(t->status_healthy));
     if (t->container_id[0] && !unreachable)
         json_object_set_new(st, "container_status", container_status(t));
     if (unreachable)

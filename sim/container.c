@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -325,6 +326,7 @@ plan_result container_plan_build(const json_t *ti, const container_context *ctx,
             fail(why, why_len, "DockerInfo is required for a DOCKER container");
             goto out;
         }
+        out->image = mk_xstrdup(image);
         launcher = imagemap_lookup(ctx->images, image);
         if (!launcher) {
             /* What the Docker containerizer reports when `docker pull` fails. */
@@ -395,8 +397,44 @@ void container_plan_free(container_plan *p)
 {
     sv_free(p->argv);
     sv_free(p->env);
+    free(p->image);
     free(p->network_name);
     free(p->hostname);
     free(p->ports);
     memset(p, 0, sizeof(*p));
+}
+
+char *container_inspect_data(const container_plan *p, const char *container_id, int pid)
+{
+    /* Docker ids are 64 hex digits; the container id's 32 give half of one. */
+    char id[65];
+    size_t n = 0;
+    for (const char *c = container_id; *c && n < 32; c++)
+        if (*c != '-')
+            id[n++] = *c;
+    for (size_t i = 0; n < 64; i++)
+        id[n++] = id[i];
+    id[64] = '\0';
+    char started[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const char *mode = p->net == NET_HOST     ? "host"
+                       : p->net == NET_BRIDGE ? "bridge"
+                       : p->net == NET_NONE   ? "none"
+                                              : p->network_name;
+    const char *ip = p->net == NET_HOST ? "" : p->ip;
+    cleanup_free char *name = mk_xasprintf("/mesos-%s", container_id);
+    json_t *networks = json_object();
+    json_object_set_new(networks, mode, json_pack("{s:s}", "IPAddress", ip));
+    json_t *inspect = json_pack(
+        "[{s:s, s:s, s:{s:s, s:b, s:i, s:i, s:s}, s:s, s:{s:s}, s:{s:s?, s:s}, s:{s:s, s:o}}]",
+        "Id", id, "Created", started, "State", "Status", "running", "Running", 1, "Pid", pid,
+        "ExitCode", 0, "StartedAt", started, "Name", name, "HostConfig", "NetworkMode", mode,
+        "Config", "Hostname", p->hostname, "Image", p->image ? p->image : "", "NetworkSettings",
+        "IPAddress", ip, "Networks", networks);
+    cleanup_free char *text = json_dumps(inspect, JSON_INDENT(4));
+    json_decref(inspect);
+    return mk_base64_encode((const unsigned char *)text, strlen(text));
 }

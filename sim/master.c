@@ -156,16 +156,18 @@ static uint32_t ip_network_order(const char *ip)
     return (uint32_t)(a | (b << 8) | (c << 16) | (d << 24));
 }
 
+/* master_info as a 1.11 master writes it; its capabilities are MASTER_CAPABILITIES()
+ * (src/master/constants.cpp). */
 json_t *subscribed_event(const framework *fw)
 {
     char pid[300];
     snprintf(pid, sizeof(pid), "master@%s:%d", "127.0.0.1", M.opt.port);
     json_t *mi =
-        json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:{s:s, s:s, s:i}, s:[{s:s},{s:s}]}", "id",
+        json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:{s:s, s:s, s:i}, s:[{s:s},{s:s},{s:s}]}", "id",
                   M.master_id, "ip", (json_int_t)ip_network_order("127.0.0.1"), "port", M.opt.port,
                   "pid", pid, "hostname", M.opt.hostname, "version", "1.11.0", "address",
                   "hostname", M.opt.hostname, "ip", "127.0.0.1", "port", M.opt.port, "capabilities",
-                  "type", "AGENT_UPDATE", "type", "AGENT_DRAINING");
+                  "type", "AGENT_UPDATE", "type", "AGENT_DRAINING", "type", "QUOTA_V2");
     return json_pack("{s:s, s:{s:o, s:f, s:o}}", "type", "SUBSCRIBED", "subscribed", "framework_id",
                      id_json(fw->id), "heartbeat_interval_seconds", M.opt.heartbeat_s,
                      "master_info", mi);

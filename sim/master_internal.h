@@ -54,7 +54,8 @@ typedef struct task {
     size_t n_fwds;
     struct health_checker *health;
     uint64_t health_id;
-    int healthy;           /* -1 unknown */
+    int healthy;        /* the health checker's latest verdict; -1 unknown */
+    int status_healthy; /* `healthy` of the latest status (what reconciliation repeats); -1 unset */
     json_t *network_infos; /* what TASK_RUNNING reported, for reconciliation */
     /* Status updates not yet acknowledged; [0] is the one in flight. */
     json_t *pending;

@@ -2,6 +2,7 @@
 it, reliable updates, kills, health checks, networks, volumes, reconciliation and agent loss
 (MESOS-API.md §7.8, §8, §10). test_real_tasks.py runs real ZooKeeper and Kafka the same way.
 """
+import json
 import time
 import urllib.request
 
@@ -71,6 +72,24 @@ def test_lifecycle_of_a_task_that_exits(client):
     # HOST network: Docker reports no address of the container's own.
     running = [s for s in client.updates("ok") if s["state"] == "TASK_RUNNING"][0]
     assert "network_infos" not in running["container_status"]
+    # The Docker executor sends `docker inspect`'s output in TASK_RUNNING, and only there.
+    inspect = json.loads(base64_decode(running["data"]))
+    container_id = running["container_status"]["container_id"]["value"]
+    assert inspect[0]["Name"] == f"/mesos-{container_id}"
+    assert inspect[0]["State"]["Pid"] == running["container_status"]["executor_pid"]
+    assert inspect[0]["HostConfig"]["NetworkMode"] == "host"
+    assert [s["state"] for s in client.updates("ok") if "data" in s] == ["TASK_RUNNING"]
+
+
+def test_command_task_is_reported_as_the_command_executor_does(client):
+    offer = client.offer_on("agent2")
+    client.launch(offer, [task_info("cmd-exit", offer, shell("exit 3")),
+                          task_info("cmd-signal", offer, shell("kill -TERM $$"))])
+    assert client.wait_state("cmd-exit", "TASK_FAILED")["message"] == "Command exited with status 3"
+    signalled = client.wait_state("cmd-signal", "TASK_FAILED")
+    assert signalled["message"] == "Command terminated with signal Terminated"
+    assert client.states("cmd-exit") == ["TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"]
+    assert not [s for s in client.updates("cmd-exit") if "data" in s]  # no Docker, no inspect
 
 
 def base64_decode(s):
@@ -261,6 +280,30 @@ def test_health_checks_report_and_kill(client):
     assert killed["healthy"] is False
     unhealthy = [s for s in client.updates("sick") if s["state"] == "TASK_RUNNING" and "healthy" in s]
     assert unhealthy and all(s["healthy"] is False for s in unhealthy)
+
+
+def test_healthy_is_only_on_health_updates_and_a_health_kill(client):
+    offer = client.offer_on("agent2")
+    passing = {"type": "COMMAND", "command": {"value": "true"}, "delay_seconds": 0,
+               "interval_seconds": 0.3, "grace_period_seconds": 0}
+    failing = {"type": "COMMAND", "command": {"value": "exit 1"}, "delay_seconds": 0,
+               "interval_seconds": 0.3, "grace_period_seconds": 0, "consecutive_failures": 2}
+    client.launch(offer, [
+        task_info("fine", offer, shell("exec sleep 60"), container=busybox(), health_check=passing),
+        task_info("ill", offer, shell("exec sleep 60"), container=busybox(), health_check=failing)])
+    wait_until(lambda: any(s.get("healthy") for s in client.updates("fine")), 20, "a healthy update")
+    client.kill("fine")
+    client.wait_state("fine", "TASK_KILLED", timeout=10)
+    client.wait_state("ill", "TASK_KILLED", timeout=20)
+    for task_id in ("fine", "ill"):
+        with_health = [s for s in client.updates(task_id) if "healthy" in s]
+        assert with_health, task_id
+        for s in with_health:
+            assert (s["state"], s.get("reason")) in (
+                ("TASK_RUNNING", "REASON_TASK_HEALTH_CHECK_STATUS_UPDATED"), ("TASK_KILLED", None)), s
+    assert "healthy" not in client.updates("fine")[-1]  # killed by the framework, not its check
+    assert client.updates("ill")[-1]["healthy"] is False
+    assert [s for s in client.updates("ill") if s["state"] == "TASK_KILLING" and "healthy" not in s]
 
 
 def test_invalid_task_is_task_error(client, sim):

@@ -113,6 +113,9 @@ def test_subscribe_stream_is_chunked_recordio_with_subscribed_then_heartbeat(sub
     assert sub["heartbeat_interval_seconds"] == 1.0
     assert fid.startswith(sub["master_info"]["id"] + "-") and fid.endswith("-0000")
     assert sub["master_info"]["ip"] == 16777343
+    assert sub["master_info"]["version"] == "1.11.0"
+    assert sub["master_info"]["capabilities"] == [
+        {"type": "AGENT_UPDATE"}, {"type": "AGENT_DRAINING"}, {"type": "QUOTA_V2"}]
     s.wait("HEARTBEAT", count=3, timeout=10)
     offers = s.wait("OFFERS")[0]["offers"]["offers"]
     agents = {o["agent_id"]["value"] for o in offers}

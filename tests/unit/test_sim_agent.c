@@ -159,7 +159,7 @@ static void test_plan_bridge_and_user(void **state)
     container_plan p;
     char why[512];
     assert_int_equal(plan("{\"task_id\":{\"value\":\"t2\"},\"command\":{\"value\":\"sleep 1\"},"
-                          "\"kill_policy\":{\"grace_period\":{\"nanoseconds\":\"1500000000\"}},"
+                          "\"kill_policy\":{\"grace_period\":{\"nanoseconds\":1500000000}},"
                           "\"container\":{\"type\":\"DOCKER\",\"docker\":{\"image\":\"busybox\","
                           "\"network\":\"BRIDGE\",\"port_mappings\":[{\"host_port\":31000,"
                           "\"container_port\":9092}]}}}",
