@@ -423,7 +423,7 @@ void agent_kill(framework *fw, task *t, double grace_s)
         send_update(fw, t,
                     agent_status(t, "TASK_KILLED", "SOURCE_AGENT",
                                  "REASON_TASK_KILLED_DURING_LAUNCH",
-                                 "Task killed before it was launched"));
+                                 "Killed before delivery to the executor"));
         return;
     }
     if (t->pid <= 0 || t->unreachable_time > 0)

@@ -126,17 +126,26 @@ static int read_network(const json_t *container, const container_context *ctx, c
     const json_t *infos = json_object_get(container, "network_infos");
     if (out->net == NET_USER) {
         const char *name = json_string_value(json_object_get(json_array_get(infos, 0), "name"));
-        if (json_array_size(infos) != 1 || !name)
+        /* src/docker/docker.cpp, Docker::RunOptions::create */
+        if (json_array_size(infos) == 0)
             return fail(why, n,
-                        "Failed to create docker run options: Only a single network_info "
-                        "with a name is supported for the USER network mode");
+                        "Failed to create docker run options: No network info found in "
+                        "container info");
+        if (json_array_size(infos) > 1)
+            return fail(why, n,
+                        "Failed to create docker run options: Only a single network can be "
+                        "defined in Docker run");
+        if (!name)
+            return fail(why, n,
+                        "Failed to create docker run options: No network name found in "
+                        "network info");
         out->network_name = mk_xstrdup(name);
     }
     const char *hostname = json_string_value(json_object_get(container, "hostname"));
     if (hostname && out->net == NET_HOST)
         return fail(why, n,
-                    "Failed to create docker run options: Conflicting options: hostname "
-                    "and the network mode");
+                    "Failed to create docker run options: Unable to set hostname with host "
+                    "network mode");
     if (hostname)
         out->hostname = mk_xstrdup(hostname);
     snprintf(out->ip, sizeof(out->ip), "%s",
@@ -151,6 +160,13 @@ static int read_network(const json_t *container, const container_context *ctx, c
             return fail(why, n,
                         "Failed to create docker run options: Port mappings are only "
                         "supported for bridge and user-defined networks");
+        bool any_port = false;
+        for (size_t b = 0; ctx->task_ports && b < 65536 / 8 && !any_port; b++)
+            any_port = ctx->task_ports[b] != 0;
+        if (!any_port)
+            return fail(why, n,
+                        "Failed to create docker run options: Port mappings require port "
+                        "resources");
         const char *proto = json_string_value(json_object_get(pm, "protocol"));
         if (proto && strcmp(proto, "tcp") != 0)
             return fail(why, n, "mesos-sim forwards TCP only, not protocol '%s'", proto);
@@ -162,10 +178,7 @@ static int read_network(const json_t *container, const container_context *ctx, c
                         "resources",
                         hp);
         if (cp < 1 || cp > 65535)
-            return fail(why, n,
-                        "Failed to create docker run options: container port %lld is "
-                        "invalid",
-                        cp);
+            return fail(why, n, "mesos-sim cannot forward to container port %lld", cp);
         out->ports = mk_xrealloc(out->ports, (out->n_ports + 1) * sizeof(*out->ports));
         out->ports[out->n_ports++] = (port_map){(int)hp, (int)cp};
     }
@@ -174,12 +187,26 @@ static int read_network(const json_t *container, const container_context *ctx, c
 
 /* A volume: an agent directory (host path, named volume or sandbox path) linked into the sandbox.
  */
-static int make_volume(const json_t *vol, const container_context *ctx, char *why, size_t n)
+static int make_volume(const json_t *vol, const container_context *ctx, bool docker, char *why,
+                       size_t n)
 {
     const char *cpath = json_string_value(json_object_get(vol, "container_path"));
     const char *host_path = json_string_value(json_object_get(vol, "host_path"));
     const json_t *src = json_object_get(vol, "source");
     const char *type = json_string_value(json_object_get(src, "type"));
+    if (docker) { /* what Docker::RunOptions::create makes of it */
+        if (host_path && host_path[0] != '/' && cpath && cpath[0] != '/')
+            return fail(why, n,
+                        "Failed to create docker run options: Both host_path '%s' and "
+                        "container_path '%s' of a volume are relative",
+                        host_path, cpath);
+        if (!host_path && !src)
+            return fail(why, n,
+                        "Failed to create docker run options: Host path or volume source is "
+                        "required");
+        if (!host_path && (!type || strcmp(type, "DOCKER_VOLUME") != 0))
+            return 0; /* ignored: the Docker containerizer mounts only DOCKER_VOLUME sources */
+    }
     if (!cpath || !safe_relative(cpath))
         return fail(why, n,
                     "mesos-sim cannot mount volume at '%s': without mount namespaces "
@@ -196,20 +223,19 @@ static int make_volume(const json_t *vol, const container_context *ctx, char *wh
             strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                          "0123456789_.-") != strlen(name) ||
             name[0] == '.')
-            return fail(why, n, "Failed to create docker run options: invalid volume name '%s'",
-                        name ? name : "");
+            return fail(why, n, "mesos-sim: invalid Docker volume name '%s'", name ? name : "");
         source = mk_xasprintf("%s/docker-volumes/%s", ctx->agent_dir, name);
     } else if (type && strcmp(type, "HOST_PATH") == 0) {
         const char *p =
             json_string_value(json_object_get(json_object_get(src, "host_path"), "path"));
         if (!p || p[0] != '/')
-            return fail(why, n, "Failed to create docker run options: host path must be absolute");
+            return fail(why, n, "mesos-sim: the volume's host path must be absolute");
         source = mk_xasprintf("%s/root%s", ctx->agent_dir, p);
     } else if (type && strcmp(type, "SANDBOX_PATH") == 0) {
         const char *p =
             json_string_value(json_object_get(json_object_get(src, "sandbox_path"), "path"));
         if (!p || !safe_relative(p))
-            return fail(why, n, "Failed to create docker run options: invalid sandbox path");
+            return fail(why, n, "mesos-sim: invalid sandbox path");
         source = mk_xasprintf("%s/%s", ctx->sandbox, p);
     } else {
         return fail(why, n, "mesos-sim does not emulate volumes of source type %s",
@@ -260,7 +286,7 @@ static int read_command(const json_t *command, const char *launcher, strvec *arg
     }
     /* A command task: execvp(value, arguments...). */
     if (!value)
-        return fail(why, n, "Command value is required when shell is false");
+        return fail(why, n, "mesos-sim: a command task with shell false needs a value");
     sv_push(argv, mk_xstrdup(value));
     json_array_foreach(json_object_get(command, "arguments"), i, arg)
     {
@@ -299,7 +325,7 @@ static int read_environment(const json_t *command, strvec *env, char *why, size_
                         "SECRET",
                         name);
         if (!*name || strchr(name, '='))
-            return fail(why, n, "invalid environment variable name '%s'", name);
+            return fail(why, n, "mesos-sim: invalid environment variable name '%s'", name);
         env_set(env, name, value ? value : "");
     }
     return 0;
@@ -323,7 +349,7 @@ plan_result container_plan_build(const json_t *ti, const container_context *ctx,
 
     if (type && strcmp(type, "DOCKER") == 0) {
         if (!image) {
-            fail(why, why_len, "DockerInfo is required for a DOCKER container");
+            fail(why, why_len, "mesos-sim: a DOCKER container needs DockerInfo");
             goto out;
         }
         out->image = mk_xstrdup(image);
@@ -358,7 +384,7 @@ plan_result container_plan_build(const json_t *ti, const container_context *ctx,
     const json_t *vol;
     json_array_foreach(json_object_get(container, "volumes"), i, vol)
     {
-        if (make_volume(vol, ctx, why, why_len) < 0)
+        if (make_volume(vol, ctx, launcher != NULL, why, why_len) < 0)
             goto out;
     }
 

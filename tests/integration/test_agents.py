@@ -132,7 +132,23 @@ def test_invalid_docker_options_fail_the_task(client):
     client.launch(offer, [task_info("hostmap", offer, shell("true"), ports=[port],
                                     container=busybox(port_mappings=[(port, 80)]))])
     failed = client.wait_state("hostmap", "TASK_FAILED")
-    assert "Port mappings are only supported for bridge and user-defined networks" in failed["message"]
+    assert failed["message"] == ("Failed to create docker run options: Port mappings are only "
+                                 "supported for bridge and user-defined networks")
+    # The rest of Docker::RunOptions::create's refusals, word for word.
+    offer = client.offer_on("agent1")
+    port = offer_ports(offer, 1)[0]
+    client.launch(offer, [
+        task_info("named-host", offer, shell("true"), container=busybox(hostname="x.local")),
+        task_info("no-ports", offer, shell("true"),
+                  container=busybox(network="BRIDGE", port_mappings=[(port, 80)])),
+        task_info("no-net-name", offer, shell("true"), container=busybox(network="USER"))])
+    for task_id, message in (
+            ("named-host", "Unable to set hostname with host network mode"),
+            ("no-ports", "Port mappings require port resources"),
+            ("no-net-name", "No network info found in container info")):
+        failed = client.wait_state(task_id, "TASK_FAILED")
+        assert failed["message"] == "Failed to create docker run options: " + message
+        assert client.states(task_id) == ["TASK_STARTING", "TASK_FAILED"]
 
 
 def test_updates_are_resent_until_acknowledged(sim):
@@ -313,7 +329,9 @@ def test_invalid_task_is_task_error(client, sim):
                                     health_check=bad)])
     error = client.wait_state("invalid", "TASK_ERROR")
     assert error["reason"] == "REASON_TASK_INVALID" and error["source"] == "SOURCE_MASTER"
-    assert "must start with '/'" in error["message"] and "uuid" not in error
+    assert error["message"] == ("Task uses invalid health check: The path 'no-slash' of HTTP "
+                                "health check must start with '/'")
+    assert "uuid" not in error
     assert sim_task(sim, "invalid") is None
 
 

@@ -147,7 +147,8 @@ def test_status_codes_in_the_masters_order(cluster):
     bad_principal = subscribe_body()
     bad_principal["subscribe"]["framework_info"]["principal"] = "other"
     status, body, _ = post(sim, bad_principal, auth=ok)
-    assert status == 400 and "does not match principal 'other'" in body
+    assert (status, body) == (400, "Failed to validate scheduler::Call: Authenticated principal "
+                                   "'kafka' does not match principal 'other' set in `FrameworkInfo`")
     status, body, _ = post(sim, subscribe_body(), stream_id="abc", auth=ok)
     assert status == 400 and "should not include the 'Mesos-Stream-Id'" in body
 
@@ -203,10 +204,16 @@ def test_accept_is_validated_against_the_offer_and_has_no_effect_when_invalid(su
     sim, s, fid = subscribed
     offer = s.wait("OFFERS")[0]["offers"]["offers"][0]
     bad = [
-        (launch(fid, offer, cpus=100.0), "more resources"),
-        (launch(fid, offer, ports=[40000]), "port 40000"),
+        (launch(fid, offer, cpus=100.0), "Total resources cpus(allocated: kafka):100; "
+         "mem(allocated: kafka):128 required by task and its executor is more than available "
+         "cpus(allocated: kafka):4; mem(allocated: kafka):8192; disk(allocated: kafka):100000; "
+         "ports(allocated: kafka):[31000-31009]"),
+        (launch(fid, offer, ports=[40000]), "ports(allocated: kafka):[40000-40000] required by"),
         (launch(fid, offer, ports=[31000, 31000]), "port 31000 is used twice"),
-        (launch(fid, offer, task_id="a/b"), "is invalid"),
+        (launch(fid, offer, task_id="a/b"), "'a/b' contains invalid characters"),
+        (launch(fid, offer, task_id=".."), "'..' is disallowed"),
+        (launch(fid, offer, agent_id={"value": "S9"}), "Task uses invalid agent S9 while agent "
+         f"{offer['agent_id']['value']} is expected"),
         (launch(fid, {**offer, "id": {"value": "no-such-offer"}}), "no longer valid"),
         (launch(fid, offer, executor={"executor_id": {"value": "e"}, "command": {"value": "x"}}),
          "not both"),
@@ -331,8 +338,24 @@ def test_roles_without_multi_role_is_refused_on_the_stream(cluster):
     sim = cluster.sim()
     s = Stream(sim, subscribe_body(capabilities=()))
     assert s.status == 200
-    assert "MULTI_ROLE" in s.wait("ERROR")[0]["error"]["message"]
+    assert s.wait("ERROR")[0]["error"]["message"] == (
+        "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable")
     wait_until(lambda: s.ended, 10, "the stream to end")
+    s.close()
+    # The rest of validateRoles, word for word.
+    for roles, message in ((["a", "a"], "'FrameworkInfo.roles' contains duplicate items: { a }"),
+                           (["a/-b"], "'FrameworkInfo.roles' contains invalid role: Role component "
+                                      "'-b' is invalid because it starts with a dash")):
+        body = subscribe_body()
+        body["subscribe"]["framework_info"]["roles"] = roles
+        s = Stream(sim, body)
+        assert s.wait("ERROR")[0]["error"]["message"] == message
+        s.close()
+    body = subscribe_body()
+    body["subscribe"]["framework_info"]["role"] = "kafka"
+    s = Stream(sim, body)
+    assert s.wait("ERROR")[0]["error"]["message"] == (
+        "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable")
     s.close()
 
 
