@@ -616,6 +616,7 @@ int agent_lose(int a)
         return -1;
     ag->lost = true;
     double now = mk_now_wall();
+    ag->lost_at = now;
     for (offer *o = M.offers, *next; o; o = next) {
         next = o->next;
         if (o->agent == a)
@@ -650,23 +651,38 @@ int agent_lose(int a)
     return 0;
 }
 
-/* The agent comes back, restarted on the same machine with its work directory (volumes kept) but
- * none of its containers: the tasks the master still held for it are gone. */
+/* The agent comes back, restarted on the same machine with its id and work directory (volumes
+ * kept) but none of its containers. Only tasks of checkpointing frameworks are recovered
+ * (Slave::recover): their containers are found dead, so the agent sends each one's terminal
+ * update (executorTerminated: TASK_FAILED, REASON_EXECUTOR_TERMINATED, the Docker containerizer's
+ * "Container terminated"), with a uuid and resent until acknowledged. The agent reports them
+ * when it re-registers, and the master first forwards that state itself (Master::_reregisterSlave:
+ * "Unreachable agent re-reregistered", REASON_AGENT_REREGISTERED, no uuid). Other frameworks'
+ * tasks the agent never knew again: the master forgets them, and only reconciliation tells
+ * (TASK_GONE, "Reconciliation: Task is unknown to the agent"). */
 int agent_return(int a)
 {
     agent *ag = &M.agents[a];
     if (!ag->lost)
         return -1;
     ag->lost = false;
+    ag->lost_at = 0;
     for (framework *fw = M.fws; fw; fw = fw->next) {
         for (task *t = fw->tasks, *next; t; t = next) {
             next = t->next;
             if (t->agent != a)
                 continue;
-            if (fw->partition_aware)
-                push_to(fw, master_update(fw, t->id, a, "TASK_GONE", "REASON_AGENT_RESTARTED",
-                                          "Agent restarted: the task is gone"));
-            remove_task(fw, t);
+            if (!fw->checkpoint || !t->container_id[0]) {
+                remove_task(fw, t);
+                continue;
+            }
+            t->unreachable_time = 0;
+            json_t *st = agent_status(t, "TASK_FAILED", "SOURCE_AGENT",
+                                      "REASON_EXECUTOR_TERMINATED", "Container terminated");
+            json_t *ev = master_update(fw, t->id, a, "TASK_FAILED", "REASON_AGENT_REREGISTERED",
+                                       "Unreachable agent re-reregistered");
+            push_to(fw, ev);
+            send_update(fw, t, st);
         }
     }
     log_info(COMPONENT, "agent %s (%s) is back", ag->hostname, ag->id);

@@ -177,11 +177,11 @@ json_t *subscribed_event(const framework *fw)
 json_t *master_update(const framework *fw, const char *task_id, int agent_index, const char *state,
                       const char *reason, const char *message)
 {
-    json_t *st = json_pack("{s:o, s:s, s:s, s:s, s:s, s:f}", "task_id", id_json(task_id), "state",
-                           state, "message", message, "source", "SOURCE_MASTER", "reason", reason,
-                           "timestamp", mk_now_wall());
-    if (agent_index >= 0)
+    json_t *st = json_pack("{s:o, s:s, s:s, s:s, s:s}", "task_id", id_json(task_id), "state", state,
+                           "message", message, "source", "SOURCE_MASTER", "reason", reason);
+    if (agent_index >= 0) /* fields in the proto's order */
         json_object_set_new(st, "agent_id", id_json(M.agents[agent_index].id));
+    json_object_set_new(st, "timestamp", json_real(mk_now_wall()));
     (void)fw;
     return json_pack("{s:s, s:{s:o}}", "type", "UPDATE", "update", "status", st);
 }

@@ -197,6 +197,7 @@ static int subscribe(const json_t *call, const char *principal, stream **out, co
     fw->partition_aware = has_capability(fi, "PARTITION_AWARE");
     fw->refinement = has_capability(fi, "RESERVATION_REFINEMENT");
     fw->killing_state = has_capability(fi, "TASK_KILLING_STATE");
+    fw->checkpoint = json_is_true(json_object_get(fi, "checkpoint"));
     const json_t *ft = json_object_get(fi, "failover_timeout");
     fw->failover_timeout = schema_number(ft, 0);
     fw->forgotten = false;
@@ -498,10 +499,40 @@ static task *find_task(framework *fw, const char *id)
     return NULL;
 }
 
-static void answer_unknown_task(framework *fw, const char *task_id)
+/* Explicit reconciliation of a task the master does not know (Master::reconcile, cases 3, 4 and 6;
+ * agents here are never "recovered" nor gone): what the answer says depends on its agent. */
+static void answer_unknown_task(framework *fw, const char *task_id, const char *agent_id)
 {
-    push_to(fw, master_update(fw, task_id, -1, fw->partition_aware ? "TASK_UNKNOWN" : "TASK_LOST",
-                              "REASON_RECONCILIATION", "Reconciliation: Task is unknown"));
+    int a = agent_id ? agent_index(agent_id) : -1;
+    if (a >= 0 && strcmp(M.agents[a].id, agent_id) != 0)
+        a = -1; /* agent_index also takes names; an AgentID is an id */
+    json_t *ev;
+    if (a >= 0 && !M.agents[a].lost) {
+        ev = master_update(fw, task_id, a, fw->partition_aware ? "TASK_GONE" : "TASK_LOST",
+                           "REASON_RECONCILIATION", "Reconciliation: Task is unknown to the agent");
+    } else if (a >= 0) {
+        ev = master_update(fw, task_id, a, fw->partition_aware ? "TASK_UNREACHABLE" : "TASK_LOST",
+                           "REASON_RECONCILIATION", "Reconciliation: Task is unreachable");
+        json_object_set_new(
+            json_object_get(json_object_get(ev, "update"), "status"), "unreachable_time",
+            json_pack("{s:I}", "nanoseconds", (json_int_t)(M.agents[a].lost_at * 1e9)));
+    } else {
+        ev = master_update(fw, task_id, -1, fw->partition_aware ? "TASK_UNKNOWN" : "TASK_LOST",
+                           "REASON_RECONCILIATION", "Reconciliation: Task is unknown");
+        json_t *st = json_object_get(json_object_get(ev, "update"), "status");
+        if (agent_id) { /* an agent the master never knew: its id is still in the answer */
+            json_t *ts = json_incref(json_object_get(st, "timestamp"));
+            json_object_del(st, "timestamp"); /* agent_id goes before it */
+            json_object_set_new(st, "agent_id", id_json(agent_id));
+            json_object_set_new(st, "timestamp", ts);
+        }
+    }
+    push_to(fw, ev);
+}
+
+static const char *agent_id_of(const json_t *obj)
+{
+    return json_string_value(json_object_get(json_object_get(obj, "agent_id"), "value"));
 }
 
 static void reconcile(framework *fw, const json_t *body)
@@ -522,7 +553,7 @@ static void reconcile(framework *fw, const json_t *body)
         if (t)
             push_to(fw, agent_reconcile_update(fw, t));
         else
-            answer_unknown_task(fw, tid);
+            answer_unknown_task(fw, tid, agent_id_of(rt));
     }
 }
 
@@ -530,8 +561,8 @@ static void kill_task(framework *fw, const json_t *body)
 {
     const char *tid = json_string_value(json_object_get(json_object_get(body, "task_id"), "value"));
     task *t = find_task(fw, tid);
-    if (!t) {
-        answer_unknown_task(fw, tid);
+    if (!t) { /* Master::kill: an unknown task is reconciled */
+        answer_unknown_task(fw, tid, agent_id_of(body));
         return;
     }
     const json_t *ns = json_object_get(

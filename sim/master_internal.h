@@ -67,6 +67,7 @@ typedef struct framework {
     struct framework *next;
     char *id, *name, *principal, *role;
     bool partition_aware, refinement, killing_state, removed, forgotten, suppressed;
+    bool checkpoint; /* its tasks survive an agent restart (the agent recovers them) */
     double failover_timeout, disconnected_at;
     stream *stream;
     double filter_until[MAX_AGENTS];
@@ -84,8 +85,9 @@ typedef struct offer {
 
 typedef struct {
     char id[64], hostname[32], ip[16];
-    char *dir; /* the agent's work directory: sandboxes and volumes */
-    bool lost; /* unreachable: no offers, its tasks gone */
+    char *dir;      /* the agent's work directory: sandboxes and volumes */
+    bool lost;      /* unreachable: no offers, its tasks gone */
+    double lost_at; /* wall time it was marked unreachable */
     resources total;
     offer *offered;
 } agent;
@@ -127,7 +129,8 @@ json_t *id_json(const char *v);
 json_t *heartbeat_event(void);
 json_t *error_event(const char *message);
 json_t *subscribed_event(const framework *fw);
-/* A master-generated task update: no uuid, never to be acknowledged. */
+/* A master-generated task update: no uuid, never to be acknowledged. agent_index < 0: no agent_id.
+ */
 json_t *master_update(const framework *fw, const char *task_id, int agent_index, const char *state,
                       const char *reason, const char *message);
 

@@ -376,9 +376,44 @@ def test_agent_loss_and_return(client, sim):
     with client.lock:
         assert not [o for o in client.offers.values() if o["hostname"] == "agent3"]
     sim.control("/control/agent/return?agent=agent3")
-    gone = client.wait_state("on-lost", "TASK_GONE", timeout=10)
-    assert gone["source"] == "SOURCE_MASTER"
     client.offer_on("agent3")
+    # The agent never recovered the task of a framework that does not checkpoint: no update says
+    # so (the master sends none of its own), only explicit reconciliation does.
+    assert client.states("on-lost")[-1] == "TASK_UNREACHABLE"
+    client.reconcile(["on-lost"], agent_id=offer["agent_id"])
+    gone = client.wait_state("on-lost", "TASK_GONE", timeout=10)
+    assert gone["source"] == "SOURCE_MASTER" and gone["reason"] == "REASON_RECONCILIATION"
+    assert gone["message"] == "Reconciliation: Task is unknown to the agent" and "uuid" not in gone
+    assert sim_task(sim, "on-lost") is None
+
+
+def test_agent_return_with_checkpointing(sim):
+    client = SchedulerClient(sim, name="checkpointing", checkpoint=True, auto_ack=False)
+    try:
+        offer = client.offer_on("agent2")
+        client.launch(offer, [task_info("kept", offer, shell("exec sleep 60"), container=busybox())])
+        for state in ("TASK_STARTING", "TASK_RUNNING"):
+            client.acknowledge(client.wait_state("kept", state))
+        sim.control("/control/agent/lose?agent=agent2")
+        client.wait_state("kept", "TASK_UNREACHABLE", timeout=10)
+        sim.control("/control/agent/return?agent=agent2")
+        # The agent recovers the task, finds its container dead and says so, reliably; the master
+        # first passes on the state the re-registering agent reports.
+        wait_until(lambda: len([s for s in client.updates("kept") if s["state"] == "TASK_FAILED"]) >= 3,
+                   10, "the terminal update, resent")
+        failed = [s for s in client.updates("kept") if s["state"] == "TASK_FAILED"]
+        master, agent = failed[0], failed[1]
+        assert master["source"] == "SOURCE_MASTER" and "uuid" not in master
+        assert master["reason"] == "REASON_AGENT_REREGISTERED"
+        assert master["message"] == "Unreachable agent re-reregistered"
+        assert agent["source"] == "SOURCE_AGENT" and agent["reason"] == "REASON_EXECUTOR_TERMINATED"
+        assert agent["message"] == "Container terminated" and len(base64_decode(agent["uuid"])) == 16
+        assert {s["uuid"] for s in failed[1:]} == {agent["uuid"]}  # resent until acknowledged
+        assert not [s for s in client.updates("kept") if s["state"] == "TASK_GONE"]
+        client.acknowledge(agent)
+        wait_until(lambda: sim_task(sim, "kept") is None, 10, "the task forgotten once acknowledged")
+    finally:
+        client.close()
 
 
 def test_agent_loss_without_partition_awareness(sim):
