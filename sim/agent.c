@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addrblock.h"
 #include "health.h"
 #include "imagemap.h"
 #include "log.h"
@@ -38,8 +39,8 @@ static struct {
     char *work_dir, *hosts_file;
     imagemap *images;
     double retry_s;
-    unsigned long next_container;
-} A;
+    addrblock block;
+} A = {.block = {.lock_fd = -1}};
 
 /* ---- set-up -----------------------------------------------------------------------------------
  */
@@ -93,6 +94,9 @@ int agents_setup(const agent_options *opt, mk_err *err)
     }
     A.hosts_file = mk_xasprintf("%s/hosts", A.work_dir);
     write_hosts_file();
+    if (addrblock_claim(&A.block, opt->container_block, NULL, err) < 0)
+        return -1;
+    log_info(COMPONENT, "containers get addresses from %s", A.block.text);
     return 0;
 }
 
@@ -244,12 +248,6 @@ void agent_acknowledge(framework *fw, const char *task_id, const char *uuid)
 /* ---- starting ---------------------------------------------------------------------------------
  */
 
-static void container_ip(char out[16])
-{
-    unsigned long n = A.next_container++;
-    snprintf(out, 16, "127.2.%lu.%lu", (n / 250) % 250, n % 250 + 1);
-}
-
 static void close_inherited_fds(void)
 {
 #ifdef SYS_close_range
@@ -327,7 +325,7 @@ static void start_container(framework *fw, task *t)
     t->sandbox = mk_xasprintf("%s/frameworks/%s/executors/%s/runs/%s", ag->dir, fw->id, t->id,
                               t->container_id);
     char ip[16];
-    container_ip(ip);
+    addrblock_next(&A.block, ip);
     container_context ctx = {.agent_hostname = ag->hostname,
                              .agent_ip = ag->ip,
                              .agent_dir = ag->dir,
@@ -588,6 +586,11 @@ json_t *agent_task_json(const task *t)
     return j;
 }
 
+const char *agent_container_block(void)
+{
+    return A.block.text;
+}
+
 json_t *agent_json(int a)
 {
     const agent *ag = &M.agents[a];
@@ -746,10 +749,12 @@ void agents_teardown(void)
 
 void agents_free(void)
 {
+    addrblock_release(&A.block);
     imagemap_free(A.images);
     free(A.work_dir);
     free(A.hosts_file);
     for (int a = 0; a < M.n_agents; a++)
         free(M.agents[a].dir);
     memset(&A, 0, sizeof(A));
+    A.block.lock_fd = -1;
 }

@@ -452,6 +452,7 @@ static void usage(FILE *out)
           "                 [--mode leader|redirect|no-leader] [--leader HOST:PORT]\n"
           "                 [--control-port N] [--call-log FILE]\n"
           "                 [--work-dir DIR] [--image-map FILE] [--update-retry-interval S]\n"
+          "                 [--container-address-block 127.N.0.0/16]\n"
           "See sim/README.md.\n",
           out);
 }
@@ -530,6 +531,7 @@ int main(int argc, char **argv)
         O_WORKDIR,
         O_IMAGEMAP,
         O_RETRY,
+        O_BLOCK,
         O_HELP
     };
     static const struct option longopts[] = {{"port", 1, 0, O_PORT},
@@ -556,6 +558,7 @@ int main(int argc, char **argv)
                                              {"work-dir", 1, 0, O_WORKDIR},
                                              {"image-map", 1, 0, O_IMAGEMAP},
                                              {"update-retry-interval", 1, 0, O_RETRY},
+                                             {"container-address-block", 1, 0, O_BLOCK},
                                              {0, 0, 0, 0}};
     int o;
     while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -648,6 +651,9 @@ int main(int argc, char **argv)
             break;
         case O_RETRY:
             opt.update_retry_s = number_arg("--update-retry-interval", optarg);
+            break;
+        case O_BLOCK:
+            opt.container_block = optarg;
             break;
         case O_HELP:
             usage(stdout);

@@ -427,7 +427,8 @@ static void *ticker_main(void *arg)
 /* ---- set-up -----------------------------------------------------------------------------------
  */
 
-/* Agent addresses: 127.0.1.1 ... 127.0.1.250, then 127.0.2.1 ... (containers use 127.2.x.y). */
+/* Agent addresses: 127.0.1.1 ... 127.0.1.250, then 127.0.2.1 ... (containers use a block of
+ * their own, sim/addrblock.h). */
 static void agent_address(int a, char out[16])
 {
     snprintf(out, 16, "127.0.%u.%u", 1u + (unsigned)a / 250u % 250u, 1u + (unsigned)a % 250u);
@@ -452,7 +453,8 @@ int master_init(const master_options *opt, mk_err *err)
     }
     agent_options ao = {.work_dir = opt->work_dir,
                         .image_map = opt->image_map,
-                        .update_retry_s = opt->update_retry_s};
+                        .update_retry_s = opt->update_retry_s,
+                        .container_block = opt->container_block};
     if (agents_setup(&ao, err) < 0)
         return -1;
     if (pthread_create(&M.ticker, NULL, ticker_main, NULL) != 0)
@@ -534,11 +536,11 @@ json_t *master_state_json(void)
     json_t *agents = json_array();
     for (int a = 0; a < M.n_agents; a++)
         json_array_append_new(agents, agent_json(a));
-    json_t *state =
-        json_pack("{s:s, s:s, s:s, s:o, s:o, s:{s:I, s:I, s:I}}", "mode", modes[M.mode], "leader",
-                  M.leader, "master_id", M.master_id, "frameworks", fws, "agents", agents,
-                  "counters", "offers", (json_int_t)M.counters_offers, "declined",
-                  (json_int_t)M.counters_declined, "launched", (json_int_t)M.counters_launched);
+    json_t *state = json_pack(
+        "{s:s, s:s, s:s, s:s, s:o, s:o, s:{s:I, s:I, s:I}}", "mode", modes[M.mode], "leader",
+        M.leader, "master_id", M.master_id, "container_address_block", agent_container_block(),
+        "frameworks", fws, "agents", agents, "counters", "offers", (json_int_t)M.counters_offers,
+        "declined", (json_int_t)M.counters_declined, "launched", (json_int_t)M.counters_launched);
     pthread_mutex_unlock(&M.mu);
     return state;
 }

@@ -4,6 +4,7 @@ Every process runs from the sanitizer build (MK_BIN_DIR, default build/asan). Wh
 the harness checks that it exited cleanly and that no sanitizer report is in its output, so a leak or
 undefined behaviour fails the test that caused it.
 """
+import ipaddress
 import json
 import os
 import re
@@ -24,6 +25,11 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def in_block(ip, block):
+    """Whether an address lies in a CIDR block (a simulator's container_address_block)."""
+    return ipaddress.ip_address(ip) in ipaddress.ip_network(block)
 
 
 def wait_until(predicate, timeout, what, interval=0.1):

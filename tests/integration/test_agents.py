@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from harness import ROOT, wait_until
+from harness import ROOT, in_block, wait_until
 from mesos_client import (SchedulerClient, docker_container, environment, offer_ports, status_ip,
                           task_info)
 
@@ -224,14 +224,14 @@ def test_resources_come_back_when_the_task_ends(client):
     wait_until(full_offer, 10, "agent1's cpus offered again")
 
 
-def test_bridge_port_mapping_forwards_to_the_container(client):
+def test_bridge_port_mapping_forwards_to_the_container(client, sim):
     offer = client.offer_on("agent2")
     host_port = offer_ports(offer, 1)[0]
     client.launch(offer, [task_info("web", offer, shell(HTTP_SERVER.format(port=8000)), ports=[host_port],
                                     container=busybox(network="BRIDGE", port_mappings=[(host_port, 8000)]))])
     running = client.wait_state("web", "TASK_RUNNING")
     ip = status_ip(running)
-    assert ip and ip.startswith("127.2.") and ip != "127.0.1.2"
+    assert ip and in_block(ip, sim.state()["container_address_block"])
 
     def get(url):
         try:
@@ -440,6 +440,34 @@ def process_alive(pid):
             return f.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_simulators_on_one_machine_never_share_container_addresses(cluster, sim):
+    other = cluster.sim(name="other", image_map=sim.call_log.parent / "images.map")
+    blocks = [s.state()["container_address_block"] for s in (sim, other)]
+    assert blocks[0] != blocks[1] and all(b.endswith(".0.0/16") for b in blocks)
+    ips = []
+    for s, block in zip((sim, other), blocks):
+        client = SchedulerClient(s)
+        try:
+            offer = client.offer_on("agent1")
+            client.launch(offer, [task_info("own-ip", offer, shell("exec sleep 60"),
+                                            container=busybox(network="NONE"))])
+            ip = status_ip(client.wait_state("own-ip", "TASK_RUNNING"))
+            assert in_block(ip, block), (ip, block)
+            ips.append(ip)
+        finally:
+            client.close()
+    assert ips[0] != ips[1]
+    # A block asked for by name is refused while another simulator holds it...
+    with pytest.raises(AssertionError):
+        cluster.sim(name="clash", extra=["--container-address-block", blocks[1]])
+    assert "is in use by another mesos-sim" in (sim.call_log.parent / "clash.log").read_text()
+    # ...and used when free.
+    free = next(f"127.{n}.0.0/16" for n in range(200, 256)
+                if f"127.{n}.0.0/16" not in blocks)
+    third = cluster.sim(name="third", extra=["--container-address-block", free])
+    assert third.state()["container_address_block"] == free
 
 
 def test_bad_image_map_stops_start_up(cluster, tmp_path):
