@@ -432,14 +432,15 @@ void container_plan_free(container_plan *p)
 
 char *container_inspect_data(const container_plan *p, const char *container_id, int pid)
 {
-    /* Docker ids are 64 hex digits; the container id's 32 give half of one. */
+    /* Docker ids are 64 hex digits: the container id's 32, twice. */
     char id[65];
     size_t n = 0;
     for (const char *c = container_id; *c && n < 32; c++)
         if (*c != '-')
             id[n++] = *c;
-    for (size_t i = 0; n < 64; i++)
-        id[n++] = id[i];
+    while (n < 32)
+        id[n++] = '0';
+    memcpy(id + 32, id, 32);
     id[64] = '\0';
     char started[32];
     time_t now = time(NULL);

@@ -396,7 +396,7 @@ static int accept(framework *fw, const json_t *body, char **err_body)
                 json_string_value(json_object_get(json_object_get(ti, "task_id"), "value"));
             const char *aid =
                 json_string_value(json_object_get(json_object_get(ti, "agent_id"), "value"));
-            resources need;
+            resources need = {0};
             int bad = task_id_problem(tid, why, sizeof(why));
             if (!bad && (task_id_exists(tid) || json_object_get(seen, tid)))
                 bad = snprintf(why, sizeof(why), "Task has duplicate ID: %s", tid) > 0;
@@ -424,8 +424,8 @@ static int accept(framework *fw, const json_t *body, char **err_body)
             if (!bad &&
                 task_resources(json_object_get(ti, "resources"), &need, why, sizeof(why)) < 0)
                 bad = 1;
-            bool fits = need.cpus <= pool.cpus + EPSILON && need.mem <= pool.mem + EPSILON &&
-                        need.disk <= pool.disk + EPSILON;
+            bool fits = bad || (need.cpus <= pool.cpus + EPSILON &&
+                                need.mem <= pool.mem + EPSILON && need.disk <= pool.disk + EPSILON);
             for (size_t b = 0; fits && b < sizeof(need.ports); b++)
                 fits = (need.ports[b] & ~pool.ports[b]) == 0;
             if (!bad && !fits) {
