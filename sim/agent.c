@@ -3,10 +3,12 @@
  *
  * Updates follow the Docker executor (src/docker/executor.cpp) and the agent's status update
  * manager: TASK_STARTING, then TASK_RUNNING (with container_status, and network_infos when the
- * container has an address of its own), health changes as TASK_RUNNING with `healthy` and
- * REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, TASK_KILLING on KILL when the framework has the
- * capability, and exactly one terminal update. Each carries a uuid; the next is not forwarded
- * before the previous is acknowledged, and the one in flight is resent with a doubling interval.
+ * container has an address of its own, and `data`: the container's `docker inspect`), health
+ * changes as TASK_RUNNING with `healthy` and REASON_TASK_HEALTH_CHECK_STATUS_UPDATED (`healthy`
+ * appears on no other update but the terminal one of a task its health check killed), TASK_KILLING
+ * on KILL when the framework has the capability, and exactly one terminal update. Each carries a
+ * uuid; the next is not forwarded before the previous is acknowledged, and the one in flight is
+ * resent with a doubling interval.
  */
 #include "agent.h"
 
@@ -23,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addrblock.h"
 #include "health.h"
 #include "imagemap.h"
 #include "log.h"
@@ -36,8 +39,8 @@ static struct {
     char *work_dir, *hosts_file;
     imagemap *images;
     double retry_s;
-    unsigned long next_container;
-} A;
+    addrblock block;
+} A = {.block = {.lock_fd = -1}};
 
 /* ---- set-up -----------------------------------------------------------------------------------
  */
@@ -91,6 +94,9 @@ int agents_setup(const agent_options *opt, mk_err *err)
     }
     A.hosts_file = mk_xasprintf("%s/hosts", A.work_dir);
     write_hosts_file();
+    if (addrblock_claim(&A.block, opt->container_block, NULL, err) < 0)
+        return -1;
+    log_info(COMPONENT, "containers get addresses from %s", A.block.text);
     return 0;
 }
 
@@ -138,11 +144,28 @@ static json_t *agent_status(const task *t, const char *state, const char *source
     char *uuid = mk_base64_encode(raw, sizeof(raw));
     json_object_set_new(st, "uuid", json_string(uuid));
     free(uuid);
-    if (t->healthy >= 0)
-        json_object_set_new(st, "healthy", json_boolean(t->healthy));
     if (t->container_id[0])
         json_object_set_new(st, "container_status", container_status(t));
     return st;
+}
+
+/* TaskStatus fields in the proto's declaration order, as the master writes them; a caller may have
+ * added `data` or `healthy` after the rest. */
+static json_t *in_proto_order(json_t *status)
+{
+    static const char *const order[] = {
+        "task_id",   "state",        "message",     "source",           "reason",
+        "data",      "agent_id",     "executor_id", "timestamp",        "uuid",
+        "healthy",   "check_status", "labels",      "container_status", "unreachable_time",
+        "limitation"};
+    json_t *out = json_object();
+    for (size_t i = 0; i < MK_ARRAY_LEN(order); i++) {
+        json_t *v = json_object_get(status, order[i]);
+        if (v)
+            json_object_set(out, order[i], v);
+    }
+    json_decref(status);
+    return out;
 }
 
 static void forward(framework *fw, const json_t *status)
@@ -153,6 +176,9 @@ static void forward(framework *fw, const json_t *status)
 /* Queues the update; the master's view of the task changes at once (its "latest state"). */
 static void send_update(framework *fw, task *t, json_t *status)
 {
+    status = in_proto_order(status);
+    const json_t *healthy = json_object_get(status, "healthy");
+    t->status_healthy = healthy ? json_is_true(healthy) : -1;
     t->state = json_string_value(json_object_get(status, "state"));
     /* t->state must outlive the status: point at a static name instead. */
     static const char *const names[] = {"TASK_STAGING",          "TASK_STARTING",    "TASK_RUNNING",
@@ -221,12 +247,6 @@ void agent_acknowledge(framework *fw, const char *task_id, const char *uuid)
 
 /* ---- starting ---------------------------------------------------------------------------------
  */
-
-static void container_ip(char out[16])
-{
-    unsigned long n = A.next_container++;
-    snprintf(out, 16, "127.2.%lu.%lu", (n / 250) % 250, n % 250 + 1);
-}
 
 static void close_inherited_fds(void)
 {
@@ -305,7 +325,7 @@ static void start_container(framework *fw, task *t)
     t->sandbox = mk_xasprintf("%s/frameworks/%s/executors/%s/runs/%s", ag->dir, fw->id, t->id,
                               t->container_id);
     char ip[16];
-    container_ip(ip);
+    addrblock_next(&A.block, ip);
     container_context ctx = {.agent_hostname = ag->hostname,
                              .agent_ip = ag->ip,
                              .agent_dir = ag->dir,
@@ -360,7 +380,12 @@ static void start_container(framework *fw, task *t)
              ag->hostname, t->pid, net_mode_name(t->plan.net), t->plan.ip);
     if (t->plan.hostname)
         write_hosts_file();
-    send_update(fw, t, agent_status(t, "TASK_RUNNING", "SOURCE_EXECUTOR", NULL, NULL));
+    json_t *running = agent_status(t, "TASK_RUNNING", "SOURCE_EXECUTOR", NULL, NULL);
+    if (t->plan.image) { /* the Docker executor sends `docker inspect`'s output along */
+        cleanup_free char *inspect = container_inspect_data(&t->plan, t->container_id, t->pid);
+        json_object_set_new(running, "data", json_string(inspect));
+    }
+    send_update(fw, t, running);
     start_health(t);
 }
 
@@ -369,6 +394,7 @@ void agent_launch(framework *fw, task *t)
     (void)fw;
     t->state = "TASK_STAGING";
     t->healthy = -1;
+    t->status_healthy = -1;
     t->to_start = true;
 }
 
@@ -395,7 +421,7 @@ void agent_kill(framework *fw, task *t, double grace_s)
         send_update(fw, t,
                     agent_status(t, "TASK_KILLED", "SOURCE_AGENT",
                                  "REASON_TASK_KILLED_DURING_LAUNCH",
-                                 "Task killed before it was launched"));
+                                 "Killed before delivery to the executor"));
         return;
     }
     if (t->pid <= 0 || t->unreachable_time > 0)
@@ -415,7 +441,9 @@ void agent_kill(framework *fw, task *t, double grace_s)
     log_info(COMPONENT, "task %s: SIGTERM sent, SIGKILL in %.1f s", t->id, grace);
 }
 
-/* The process is gone: one terminal update, worded as the Docker executor words it. */
+/* The process is gone: one terminal update, worded as the executor words it. The Docker executor
+ * reports `docker run`'s exit status (128+N for a signal); the command executor reports the wait
+ * status as WSTRINGIFY (src/common/status_utils.hpp) writes it. */
 static void container_exited(framework *fw, task *t, int wstatus)
 {
     int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
@@ -423,14 +451,23 @@ static void container_exited(framework *fw, task *t, int wstatus)
     stop_helpers(t);
     if (t->plan.hostname)
         write_hosts_file();
-    char msg[64];
-    snprintf(msg, sizeof(msg), "Container exited with status %d", code);
+    char msg[96];
+    if (t->plan.image)
+        snprintf(msg, sizeof(msg), "Container exited with status %d", code);
+    else if (WIFEXITED(wstatus))
+        snprintf(msg, sizeof(msg), "Command exited with status %d", code);
+    else
+        snprintf(msg, sizeof(msg), "Command terminated with signal %s%s",
+                 strsignal(WTERMSIG(wstatus)), WCOREDUMP(wstatus) ? " (core dumped)" : "");
     const char *state = t->kill_requested ? "TASK_KILLED"
                         : code == 0       ? "TASK_FINISHED"
                                           : "TASK_FAILED";
-    if (t->killed_by_health)
+    json_t *st = agent_status(t, state, "SOURCE_EXECUTOR", NULL, msg);
+    if (t->kill_requested && t->killed_by_health) { /* only here, as both executors do */
         t->healthy = 0;
-    send_update(fw, t, agent_status(t, state, "SOURCE_EXECUTOR", NULL, msg));
+        json_object_set_new(st, "healthy", json_false());
+    }
+    send_update(fw, t, st);
 }
 
 void agent_release_task(task *t)
@@ -464,9 +501,10 @@ static void health_report(void *ctx, uint64_t id, health_verdict v, const char *
             t->healthy = v.healthy;
             log_info(COMPONENT, "task %s %s: %s", t->id, v.healthy ? "healthy" : "unhealthy",
                      detail ? detail : "");
-            send_update(fw, t,
-                        agent_status(t, "TASK_RUNNING", "SOURCE_EXECUTOR",
-                                     "REASON_TASK_HEALTH_CHECK_STATUS_UPDATED", NULL));
+            json_t *st = agent_status(t, "TASK_RUNNING", "SOURCE_EXECUTOR",
+                                      "REASON_TASK_HEALTH_CHECK_STATUS_UPDATED", NULL);
+            json_object_set_new(st, "healthy", json_boolean(v.healthy));
+            send_update(fw, t, st);
             if (v.kill) {
                 t->killed_by_health = true;
                 agent_kill(fw, t, -1);
@@ -520,8 +558,9 @@ json_t *agent_reconcile_update(const framework *fw, const task *t)
                                unreachable ? "Reconciliation: Task is unreachable"
                                            : "Reconciliation: Latest task state");
     json_t *st = json_object_get(json_object_get(ev, "update"), "status");
-    if (t->healthy >= 0)
-        json_object_set_new(st, "healthy", json_boolean(t->healthy));
+    /* protobuf::getTaskHealth: the `healthy` of the latest status, if it has one. */
+    if (t->status_healthy >= 0)
+        json_object_set_new(st, "healthy", json_boolean(t->status_healthy));
     if (t->container_id[0] && !unreachable)
         json_object_set_new(st, "container_status", container_status(t));
     if (unreachable)
@@ -545,6 +584,11 @@ json_t *agent_task_json(const task *t)
         json_object_set_new(j, "ip", json_string(t->plan.ip));
     }
     return j;
+}
+
+const char *agent_container_block(void)
+{
+    return A.block.text;
 }
 
 json_t *agent_json(int a)
@@ -575,6 +619,7 @@ int agent_lose(int a)
         return -1;
     ag->lost = true;
     double now = mk_now_wall();
+    ag->lost_at = now;
     for (offer *o = M.offers, *next; o; o = next) {
         next = o->next;
         if (o->agent == a)
@@ -609,23 +654,38 @@ int agent_lose(int a)
     return 0;
 }
 
-/* The agent comes back, restarted on the same machine with its work directory (volumes kept) but
- * none of its containers: the tasks the master still held for it are gone. */
+/* The agent comes back, restarted on the same machine with its id and work directory (volumes
+ * kept) but none of its containers. Only tasks of checkpointing frameworks are recovered
+ * (Slave::recover): their containers are found dead, so the agent sends each one's terminal
+ * update (executorTerminated: TASK_FAILED, REASON_EXECUTOR_TERMINATED, the Docker containerizer's
+ * "Container terminated"), with a uuid and resent until acknowledged. The agent reports them
+ * when it re-registers, and the master first forwards that state itself (Master::_reregisterSlave:
+ * "Unreachable agent re-reregistered", REASON_AGENT_REREGISTERED, no uuid). Other frameworks'
+ * tasks the agent never knew again: the master forgets them, and only reconciliation tells
+ * (TASK_GONE, "Reconciliation: Task is unknown to the agent"). */
 int agent_return(int a)
 {
     agent *ag = &M.agents[a];
     if (!ag->lost)
         return -1;
     ag->lost = false;
+    ag->lost_at = 0;
     for (framework *fw = M.fws; fw; fw = fw->next) {
         for (task *t = fw->tasks, *next; t; t = next) {
             next = t->next;
             if (t->agent != a)
                 continue;
-            if (fw->partition_aware)
-                push_to(fw, master_update(fw, t->id, a, "TASK_GONE", "REASON_AGENT_RESTARTED",
-                                          "Agent restarted: the task is gone"));
-            remove_task(fw, t);
+            if (!fw->checkpoint || !t->container_id[0]) {
+                remove_task(fw, t);
+                continue;
+            }
+            t->unreachable_time = 0;
+            json_t *st = agent_status(t, "TASK_FAILED", "SOURCE_AGENT",
+                                      "REASON_EXECUTOR_TERMINATED", "Container terminated");
+            json_t *ev = master_update(fw, t->id, a, "TASK_FAILED", "REASON_AGENT_REREGISTERED",
+                                       "Unreachable agent re-reregistered");
+            push_to(fw, ev);
+            send_update(fw, t, st);
         }
     }
     log_info(COMPONENT, "agent %s (%s) is back", ag->hostname, ag->id);
@@ -689,10 +749,12 @@ void agents_teardown(void)
 
 void agents_free(void)
 {
+    addrblock_release(&A.block);
     imagemap_free(A.images);
     free(A.work_dir);
     free(A.hosts_file);
     for (int a = 0; a < M.n_agents; a++)
         free(M.agents[a].dir);
     memset(&A, 0, sizeof(A));
+    A.block.lock_fd = -1;
 }

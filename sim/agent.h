@@ -20,9 +20,10 @@
 #include "util.h"
 
 typedef struct {
-    const char *work_dir;  /* sandboxes, volumes and the hosts file live under it */
-    const char *image_map; /* NULL: no image can be pulled */
-    double update_retry_s; /* first resend of an unacknowledged update (Mesos: 10 s) */
+    const char *work_dir;        /* sandboxes, volumes and the hosts file live under it */
+    const char *image_map;       /* NULL: no image can be pulled */
+    double update_retry_s;       /* first resend of an unacknowledged update (Mesos: 10 s) */
+    const char *container_block; /* "127.3.0.0/16"; NULL: the first free one (sim/addrblock.h) */
 } agent_options;
 
 int agents_setup(const agent_options *opt, mk_err *err);
@@ -44,6 +45,8 @@ bool task_is_terminal(const task *t);
 json_t *agent_reconcile_update(const framework *fw, const task *t);
 json_t *agent_task_json(const task *t);
 json_t *agent_json(int a);
+/* The container address block claimed at set-up, "127.2.0.0/16". */
+const char *agent_container_block(void);
 
 /* Fault control. Return 0, or -1 if the agent or task is unknown (or in the wrong state). */
 int agent_lose(int a);

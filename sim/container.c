@@ -1,5 +1,8 @@
 /*
  * container: TaskInfo -> what the simulated agent runs (see container.h).
+ *
+ * The TaskInfo comes from a canonical call (schema_canonical_call): integers are JSON integers,
+ * bools are JSON bools, whatever form the scheduler wrote them in.
  */
 #include "container.h"
 
@@ -9,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -86,12 +90,6 @@ static int mkdir_p(const char *path)
     return 0;
 }
 
-/* Numbers may come as JSON numbers or as strings (64-bit integers in proto3 JSON). */
-static double num(const json_t *v)
-{
-    return json_is_string(v) ? strtod(json_string_value(v), NULL) : json_number_value(v);
-}
-
 static bool port_in(const unsigned char *bits, long p)
 {
     return bits && p >= 0 && p < 65536 && ((bits[p / 8] >> (p % 8)) & 1);
@@ -128,17 +126,26 @@ static int read_network(const json_t *container, const container_context *ctx, c
     const json_t *infos = json_object_get(container, "network_infos");
     if (out->net == NET_USER) {
         const char *name = json_string_value(json_object_get(json_array_get(infos, 0), "name"));
-        if (json_array_size(infos) != 1 || !name)
+        /* src/docker/docker.cpp, Docker::RunOptions::create */
+        if (json_array_size(infos) == 0)
             return fail(why, n,
-                        "Failed to create docker run options: Only a single network_info "
-                        "with a name is supported for the USER network mode");
+                        "Failed to create docker run options: No network info found in "
+                        "container info");
+        if (json_array_size(infos) > 1)
+            return fail(why, n,
+                        "Failed to create docker run options: Only a single network can be "
+                        "defined in Docker run");
+        if (!name)
+            return fail(why, n,
+                        "Failed to create docker run options: No network name found in "
+                        "network info");
         out->network_name = mk_xstrdup(name);
     }
     const char *hostname = json_string_value(json_object_get(container, "hostname"));
     if (hostname && out->net == NET_HOST)
         return fail(why, n,
-                    "Failed to create docker run options: Conflicting options: hostname "
-                    "and the network mode");
+                    "Failed to create docker run options: Unable to set hostname with host "
+                    "network mode");
     if (hostname)
         out->hostname = mk_xstrdup(hostname);
     snprintf(out->ip, sizeof(out->ip), "%s",
@@ -153,21 +160,25 @@ static int read_network(const json_t *container, const container_context *ctx, c
             return fail(why, n,
                         "Failed to create docker run options: Port mappings are only "
                         "supported for bridge and user-defined networks");
+        bool any_port = false;
+        for (size_t b = 0; ctx->task_ports && b < 65536 / 8 && !any_port; b++)
+            any_port = ctx->task_ports[b] != 0;
+        if (!any_port)
+            return fail(why, n,
+                        "Failed to create docker run options: Port mappings require port "
+                        "resources");
         const char *proto = json_string_value(json_object_get(pm, "protocol"));
         if (proto && strcmp(proto, "tcp") != 0)
             return fail(why, n, "mesos-sim forwards TCP only, not protocol '%s'", proto);
-        long long hp = (long long)num(json_object_get(pm, "host_port"));
-        long long cp = (long long)num(json_object_get(pm, "container_port"));
+        long long hp = json_integer_value(json_object_get(pm, "host_port"));
+        long long cp = json_integer_value(json_object_get(pm, "container_port"));
         if (!port_in(ctx->task_ports, (long)hp))
             return fail(why, n,
                         "Failed to create docker run options: Port [%lld] not included in "
                         "resources",
                         hp);
         if (cp < 1 || cp > 65535)
-            return fail(why, n,
-                        "Failed to create docker run options: container port %lld is "
-                        "invalid",
-                        cp);
+            return fail(why, n, "mesos-sim cannot forward to container port %lld", cp);
         out->ports = mk_xrealloc(out->ports, (out->n_ports + 1) * sizeof(*out->ports));
         out->ports[out->n_ports++] = (port_map){(int)hp, (int)cp};
     }
@@ -176,12 +187,26 @@ static int read_network(const json_t *container, const container_context *ctx, c
 
 /* A volume: an agent directory (host path, named volume or sandbox path) linked into the sandbox.
  */
-static int make_volume(const json_t *vol, const container_context *ctx, char *why, size_t n)
+static int make_volume(const json_t *vol, const container_context *ctx, bool docker, char *why,
+                       size_t n)
 {
     const char *cpath = json_string_value(json_object_get(vol, "container_path"));
     const char *host_path = json_string_value(json_object_get(vol, "host_path"));
     const json_t *src = json_object_get(vol, "source");
     const char *type = json_string_value(json_object_get(src, "type"));
+    if (docker) { /* what Docker::RunOptions::create makes of it */
+        if (host_path && host_path[0] != '/' && cpath && cpath[0] != '/')
+            return fail(why, n,
+                        "Failed to create docker run options: Both host_path '%s' and "
+                        "container_path '%s' of a volume are relative",
+                        host_path, cpath);
+        if (!host_path && !src)
+            return fail(why, n,
+                        "Failed to create docker run options: Host path or volume source is "
+                        "required");
+        if (!host_path && (!type || strcmp(type, "DOCKER_VOLUME") != 0))
+            return 0; /* ignored: the Docker containerizer mounts only DOCKER_VOLUME sources */
+    }
     if (!cpath || !safe_relative(cpath))
         return fail(why, n,
                     "mesos-sim cannot mount volume at '%s': without mount namespaces "
@@ -198,20 +223,19 @@ static int make_volume(const json_t *vol, const container_context *ctx, char *wh
             strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                          "0123456789_.-") != strlen(name) ||
             name[0] == '.')
-            return fail(why, n, "Failed to create docker run options: invalid volume name '%s'",
-                        name ? name : "");
+            return fail(why, n, "mesos-sim: invalid Docker volume name '%s'", name ? name : "");
         source = mk_xasprintf("%s/docker-volumes/%s", ctx->agent_dir, name);
     } else if (type && strcmp(type, "HOST_PATH") == 0) {
         const char *p =
             json_string_value(json_object_get(json_object_get(src, "host_path"), "path"));
         if (!p || p[0] != '/')
-            return fail(why, n, "Failed to create docker run options: host path must be absolute");
+            return fail(why, n, "mesos-sim: the volume's host path must be absolute");
         source = mk_xasprintf("%s/root%s", ctx->agent_dir, p);
     } else if (type && strcmp(type, "SANDBOX_PATH") == 0) {
         const char *p =
             json_string_value(json_object_get(json_object_get(src, "sandbox_path"), "path"));
         if (!p || !safe_relative(p))
-            return fail(why, n, "Failed to create docker run options: invalid sandbox path");
+            return fail(why, n, "mesos-sim: invalid sandbox path");
         source = mk_xasprintf("%s/%s", ctx->sandbox, p);
     } else {
         return fail(why, n, "mesos-sim does not emulate volumes of source type %s",
@@ -262,7 +286,7 @@ static int read_command(const json_t *command, const char *launcher, strvec *arg
     }
     /* A command task: execvp(value, arguments...). */
     if (!value)
-        return fail(why, n, "Command value is required when shell is false");
+        return fail(why, n, "mesos-sim: a command task with shell false needs a value");
     sv_push(argv, mk_xstrdup(value));
     json_array_foreach(json_object_get(command, "arguments"), i, arg)
     {
@@ -301,7 +325,7 @@ static int read_environment(const json_t *command, strvec *env, char *why, size_
                         "SECRET",
                         name);
         if (!*name || strchr(name, '='))
-            return fail(why, n, "invalid environment variable name '%s'", name);
+            return fail(why, n, "mesos-sim: invalid environment variable name '%s'", name);
         env_set(env, name, value ? value : "");
     }
     return 0;
@@ -325,9 +349,10 @@ plan_result container_plan_build(const json_t *ti, const container_context *ctx,
 
     if (type && strcmp(type, "DOCKER") == 0) {
         if (!image) {
-            fail(why, why_len, "DockerInfo is required for a DOCKER container");
+            fail(why, why_len, "mesos-sim: a DOCKER container needs DockerInfo");
             goto out;
         }
+        out->image = mk_xstrdup(image);
         launcher = imagemap_lookup(ctx->images, image);
         if (!launcher) {
             /* What the Docker containerizer reports when `docker pull` fails. */
@@ -359,7 +384,7 @@ plan_result container_plan_build(const json_t *ti, const container_context *ctx,
     const json_t *vol;
     json_array_foreach(json_object_get(container, "volumes"), i, vol)
     {
-        if (make_volume(vol, ctx, why, why_len) < 0)
+        if (make_volume(vol, ctx, launcher != NULL, why, why_len) < 0)
             goto out;
     }
 
@@ -383,7 +408,7 @@ plan_result container_plan_build(const json_t *ti, const container_context *ctx,
 
     const json_t *grace = json_object_get(
         json_object_get(json_object_get(ti, "kill_policy"), "grace_period"), "nanoseconds");
-    out->kill_grace_s = grace ? num(grace) / 1e9 : DEFAULT_KILL_GRACE;
+    out->kill_grace_s = grace ? (double)json_integer_value(grace) / 1e9 : DEFAULT_KILL_GRACE;
     out->argv = argv.v;
     out->env = env.v;
     return PLAN_OK;
@@ -398,8 +423,45 @@ void container_plan_free(container_plan *p)
 {
     sv_free(p->argv);
     sv_free(p->env);
+    free(p->image);
     free(p->network_name);
     free(p->hostname);
     free(p->ports);
     memset(p, 0, sizeof(*p));
+}
+
+char *container_inspect_data(const container_plan *p, const char *container_id, int pid)
+{
+    /* Docker ids are 64 hex digits: the container id's 32, twice. */
+    char id[65];
+    size_t n = 0;
+    for (const char *c = container_id; *c && n < 32; c++)
+        if (*c != '-')
+            id[n++] = *c;
+    while (n < 32)
+        id[n++] = '0';
+    memcpy(id + 32, id, 32);
+    id[64] = '\0';
+    char started[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const char *mode = p->net == NET_HOST     ? "host"
+                       : p->net == NET_BRIDGE ? "bridge"
+                       : p->net == NET_NONE   ? "none"
+                                              : p->network_name;
+    const char *ip = p->net == NET_HOST ? "" : p->ip;
+    cleanup_free char *name = mk_xasprintf("/mesos-%s", container_id);
+    json_t *networks = json_object();
+    json_object_set_new(networks, mode, json_pack("{s:s}", "IPAddress", ip));
+    json_t *inspect = json_pack(
+        "[{s:s, s:s, s:{s:s, s:b, s:i, s:i, s:s}, s:s, s:{s:s}, s:{s:s?, s:s}, s:{s:s, s:o}}]",
+        "Id", id, "Created", started, "State", "Status", "running", "Running", 1, "Pid", pid,
+        "ExitCode", 0, "StartedAt", started, "Name", name, "HostConfig", "NetworkMode", mode,
+        "Config", "Hostname", p->hostname, "Image", p->image ? p->image : "", "NetworkSettings",
+        "IPAddress", ip, "Networks", networks);
+    cleanup_free char *text = json_dumps(inspect, JSON_INDENT(4));
+    json_decref(inspect);
+    return mk_base64_encode((const unsigned char *)text, strlen(text));
 }

@@ -35,6 +35,7 @@ typedef struct {
 
 typedef struct {
     char **argv, **env; /* NULL-terminated */
+    char *image;        /* the Docker image; NULL for a command task (the command executor's) */
     net_mode net;
     char *network_name; /* USER */
     char *hostname;     /* ContainerInfo.hostname, or NULL */
@@ -46,12 +47,20 @@ typedef struct {
 
 typedef enum { PLAN_OK, PLAN_PULL_FAILED, PLAN_INVALID } plan_result;
 
-/* Builds the plan, creating the sandbox and the volume directories. On failure *why holds the
- * message of the TASK_FAILED update (the Docker executor's wording where it has one). */
+/* Builds the plan, creating the sandbox and the volume directories. The TaskInfo is in the
+ * canonical form of schema_canonical_call (integers as JSON integers, bools as bools). On failure
+ * *why holds the message of the TASK_FAILED update (the Docker executor's wording where it has
+ * one). */
 plan_result container_plan_build(const json_t *task_info, const container_context *ctx,
                                  container_plan *out, char *why, size_t why_len);
 void container_plan_free(container_plan *p);
 
 const char *net_mode_name(net_mode m);
+
+/* What `docker inspect` prints for the running container (a JSON array of one object with the
+ * fields Mesos's Docker::Container::create reads: Id, Name, State, HostConfig.NetworkMode,
+ * NetworkSettings), base64-encoded as the Docker executor puts it in TASK_RUNNING's `data`.
+ * malloc'd. */
+char *container_inspect_data(const container_plan *p, const char *container_id, int pid);
 
 #endif

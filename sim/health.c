@@ -55,6 +55,8 @@ static void free_strings(char **v)
     free(v);
 }
 
+/* The rules and messages of Mesos's validateHealthCheck (src/common/validation.cpp), in its order;
+ * the port range is the simulator's own rule. */
 int health_spec_parse(const json_t *hc, health_spec *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
@@ -62,40 +64,59 @@ int health_spec_parse(const json_t *hc, health_spec *out, char *err, size_t errl
     const json_t *cmd = json_object_get(hc, "command");
     const json_t *http = json_object_get(hc, "http");
     const json_t *tcp = json_object_get(hc, "tcp");
+    if (!type) {
+        snprintf(err, errlen, "HealthCheck must specify 'type'");
+        return -1;
+    }
+    if (strcmp(type, "COMMAND") != 0 && strcmp(type, "HTTP") != 0 && strcmp(type, "TCP") != 0) {
+        snprintf(err, errlen, "'%s' is not a valid health check type", type);
+        return -1;
+    }
+    const json_t *sub = strcmp(type, "COMMAND") == 0 ? cmd : strcmp(type, "HTTP") == 0 ? http : tcp;
+    if (!sub) {
+        snprintf(err, errlen, "Expecting '%s' to be set for %s health check",
+                 strcmp(type, "COMMAND") == 0 ? "command"
+                 : strcmp(type, "HTTP") == 0  ? "http"
+                                              : "tcp",
+                 type);
+        return -1;
+    }
+    const char *value = json_string_value(json_object_get(cmd, "value"));
+    const json_t *shell = json_object_get(cmd, "shell");
+    out->shell = !shell || json_is_true(shell);
+    if (sub == cmd && !value) {
+        snprintf(err, errlen, "Command health check must contain %s",
+                 out->shell ? "'shell command'" : "'executable path'");
+        return -1;
+    }
+    const char *path = json_string_value(json_object_get(http, "path"));
+    const char *scheme = json_string_value(json_object_get(http, "scheme"));
+    if (sub == http && scheme && strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+        snprintf(err, errlen, "Unsupported HTTP health check scheme: '%s'", scheme);
+        return -1;
+    }
+    if (sub == http && path && path[0] != '/') {
+        snprintf(err, errlen, "The path '%s' of HTTP health check must start with '/'", path);
+        return -1;
+    }
+    static const char *const timings[] = {"delay_seconds", "grace_period_seconds",
+                                          "interval_seconds", "timeout_seconds"};
+    for (size_t i = 0; i < MK_ARRAY_LEN(timings); i++) {
+        if (num(json_object_get(hc, timings[i]), 0) < 0) {
+            snprintf(err, errlen, "Expecting '%s' to be non-negative", timings[i]);
+            return -1;
+        }
+    }
     out->delay_s = num(json_object_get(hc, "delay_seconds"), 15);
     out->interval_s = num(json_object_get(hc, "interval_seconds"), 10);
     out->timeout_s = num(json_object_get(hc, "timeout_seconds"), 20);
     out->grace_s = num(json_object_get(hc, "grace_period_seconds"), 10);
     out->consecutive_failures = (unsigned)num(json_object_get(hc, "consecutive_failures"), 3);
-    if (out->delay_s < 0 || out->interval_s < 0 || out->timeout_s < 0 || out->grace_s < 0) {
-        snprintf(err, errlen,
-                 "health_check: delay, interval, timeout and grace period must be >= 0");
-        return -1;
-    }
-    if (!type || strcmp(type, "UNKNOWN") == 0) {
-        snprintf(err, errlen, "health_check.type must be COMMAND, HTTP or TCP");
-        return -1;
-    }
-    if (strcmp(type, "COMMAND") == 0) {
+    if (sub == cmd) {
         out->type = HEALTH_COMMAND;
-        const char *value = json_string_value(json_object_get(cmd, "value"));
-        const json_t *shell = json_object_get(cmd, "shell");
-        out->shell = !shell || json_is_true(shell);
-        if (!cmd || (out->shell && !value)) {
-            snprintf(err, errlen, "health_check.command.value is required for a COMMAND check");
-            return -1;
-        }
-        if (out->shell) {
-            out->command = mk_xstrdup(value);
-        } else {
+        out->command = mk_xstrdup(value);
+        if (!out->shell)
             out->argv = strings(json_object_get(cmd, "arguments"), NULL);
-            out->command = mk_xstrdup(value ? value : out->argv[0] ? out->argv[0] : "");
-            if (!*out->command) {
-                snprintf(err, errlen, "health_check.command.value is required for a COMMAND check");
-                health_spec_free(out);
-                return -1;
-            }
-        }
         size_t i;
         const json_t *var;
         json_array_foreach(json_object_get(json_object_get(cmd, "environment"), "variables"), i,
@@ -113,31 +134,14 @@ int health_spec_parse(const json_t *hc, health_spec *out, char *err, size_t errl
         }
         return 0;
     }
-    const json_t *sub = strcmp(type, "HTTP") == 0 ? http : strcmp(type, "TCP") == 0 ? tcp : NULL;
-    if (!sub) {
-        snprintf(err, errlen, "health_check.%s is required for a %s check",
-                 strcmp(type, "HTTP") == 0 ? "http" : "tcp", type);
-        return -1;
-    }
-    out->type = strcmp(type, "HTTP") == 0 ? HEALTH_HTTP : HEALTH_TCP;
+    out->type = sub == http ? HEALTH_HTTP : HEALTH_TCP;
     double port = num(json_object_get(sub, "port"), 0);
     if (port < 1 || port > 65535) {
-        snprintf(err, errlen, "health_check.%s.port must be from 1 to 65535",
-                 out->type == HEALTH_HTTP ? "http" : "tcp");
+        snprintf(err, errlen, "mesos-sim: health check port %g is not from 1 to 65535", port);
         return -1;
     }
     out->port = (int)port;
     if (out->type == HEALTH_HTTP) {
-        const char *path = json_string_value(json_object_get(sub, "path"));
-        const char *scheme = json_string_value(json_object_get(sub, "scheme"));
-        if (path && path[0] != '/') {
-            snprintf(err, errlen, "health_check.http.path must start with '/'");
-            return -1;
-        }
-        if (scheme && strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-            snprintf(err, errlen, "health_check.http.scheme must be http or https");
-            return -1;
-        }
         out->path = mk_xstrdup(path ? path : "/");
         out->scheme = mk_xstrdup(scheme ? scheme : "http");
     }

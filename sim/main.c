@@ -204,15 +204,17 @@ static enum MHD_Result scheduler_call(struct MHD_Connection *c, const char *meth
         log_call(400, call, NULL, msg);
         return respond_text(c, 400, msg, NULL, NULL);
     }
-    const char *type = json_string_value(json_object_get(call, "type"));
+    /* The master reads the call as parsed into protobuf: strings in number fields are numbers. */
+    cleanup_json json_t *canon = schema_canonical_call(call);
+    const char *type = json_string_value(json_object_get(canon, "type"));
     const char *stream_id = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mesos-Stream-Id");
     if (strcmp(type, "SUBSCRIBE") == 0) {
         const char *fi_principal = json_string_value(json_object_get(
-            json_object_get(json_object_get(call, "subscribe"), "framework_info"), "principal"));
+            json_object_get(json_object_get(canon, "subscribe"), "framework_info"), "principal"));
         if (principal && fi_principal && strcmp(principal, fi_principal) != 0) {
             snprintf(msg, sizeof(msg),
                      "Failed to validate scheduler::Call: Authenticated principal '%s' does not "
-                     "match principal '%s' set in FrameworkInfo",
+                     "match principal '%s' set in `FrameworkInfo`",
                      principal, fi_principal);
             log_call(400, call, NULL, msg);
             return respond_text(c, 400, msg, NULL, NULL);
@@ -230,7 +232,7 @@ static enum MHD_Result scheduler_call(struct MHD_Connection *c, const char *meth
     stream *s = NULL;
     const char *new_stream_id = NULL;
     char *answer = NULL;
-    int status = master_handle_call(call, principal, stream_id, &s, &new_stream_id, &answer);
+    int status = master_handle_call(canon, principal, stream_id, &s, &new_stream_id, &answer);
     log_call(status, call, NULL, answer);
     if (s) {
         struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384,
@@ -450,6 +452,7 @@ static void usage(FILE *out)
           "                 [--mode leader|redirect|no-leader] [--leader HOST:PORT]\n"
           "                 [--control-port N] [--call-log FILE]\n"
           "                 [--work-dir DIR] [--image-map FILE] [--update-retry-interval S]\n"
+          "                 [--container-address-block 127.N.0.0/16]\n"
           "See sim/README.md.\n",
           out);
 }
@@ -528,6 +531,7 @@ int main(int argc, char **argv)
         O_WORKDIR,
         O_IMAGEMAP,
         O_RETRY,
+        O_BLOCK,
         O_HELP
     };
     static const struct option longopts[] = {{"port", 1, 0, O_PORT},
@@ -554,6 +558,7 @@ int main(int argc, char **argv)
                                              {"work-dir", 1, 0, O_WORKDIR},
                                              {"image-map", 1, 0, O_IMAGEMAP},
                                              {"update-retry-interval", 1, 0, O_RETRY},
+                                             {"container-address-block", 1, 0, O_BLOCK},
                                              {0, 0, 0, 0}};
     int o;
     while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -646,6 +651,9 @@ int main(int argc, char **argv)
             break;
         case O_RETRY:
             opt.update_retry_s = number_arg("--update-retry-interval", optarg);
+            break;
+        case O_BLOCK:
+            opt.container_block = optarg;
             break;
         case O_HELP:
             usage(stdout);

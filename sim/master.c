@@ -156,16 +156,18 @@ static uint32_t ip_network_order(const char *ip)
     return (uint32_t)(a | (b << 8) | (c << 16) | (d << 24));
 }
 
+/* master_info as a 1.11 master writes it; its capabilities are MASTER_CAPABILITIES()
+ * (src/master/constants.cpp). */
 json_t *subscribed_event(const framework *fw)
 {
     char pid[300];
     snprintf(pid, sizeof(pid), "master@%s:%d", "127.0.0.1", M.opt.port);
     json_t *mi =
-        json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:{s:s, s:s, s:i}, s:[{s:s},{s:s}]}", "id",
+        json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:{s:s, s:s, s:i}, s:[{s:s},{s:s},{s:s}]}", "id",
                   M.master_id, "ip", (json_int_t)ip_network_order("127.0.0.1"), "port", M.opt.port,
                   "pid", pid, "hostname", M.opt.hostname, "version", "1.11.0", "address",
                   "hostname", M.opt.hostname, "ip", "127.0.0.1", "port", M.opt.port, "capabilities",
-                  "type", "AGENT_UPDATE", "type", "AGENT_DRAINING");
+                  "type", "AGENT_UPDATE", "type", "AGENT_DRAINING", "type", "QUOTA_V2");
     return json_pack("{s:s, s:{s:o, s:f, s:o}}", "type", "SUBSCRIBED", "subscribed", "framework_id",
                      id_json(fw->id), "heartbeat_interval_seconds", M.opt.heartbeat_s,
                      "master_info", mi);
@@ -175,11 +177,11 @@ json_t *subscribed_event(const framework *fw)
 json_t *master_update(const framework *fw, const char *task_id, int agent_index, const char *state,
                       const char *reason, const char *message)
 {
-    json_t *st = json_pack("{s:o, s:s, s:s, s:s, s:s, s:f}", "task_id", id_json(task_id), "state",
-                           state, "message", message, "source", "SOURCE_MASTER", "reason", reason,
-                           "timestamp", mk_now_wall());
-    if (agent_index >= 0)
+    json_t *st = json_pack("{s:o, s:s, s:s, s:s, s:s}", "task_id", id_json(task_id), "state", state,
+                           "message", message, "source", "SOURCE_MASTER", "reason", reason);
+    if (agent_index >= 0) /* fields in the proto's order */
         json_object_set_new(st, "agent_id", id_json(M.agents[agent_index].id));
+    json_object_set_new(st, "timestamp", json_real(mk_now_wall()));
     (void)fw;
     return json_pack("{s:s, s:{s:o}}", "type", "UPDATE", "update", "status", st);
 }
@@ -425,7 +427,8 @@ static void *ticker_main(void *arg)
 /* ---- set-up -----------------------------------------------------------------------------------
  */
 
-/* Agent addresses: 127.0.1.1 ... 127.0.1.250, then 127.0.2.1 ... (containers use 127.2.x.y). */
+/* Agent addresses: 127.0.1.1 ... 127.0.1.250, then 127.0.2.1 ... (containers use a block of
+ * their own, sim/addrblock.h). */
 static void agent_address(int a, char out[16])
 {
     snprintf(out, 16, "127.0.%u.%u", 1u + (unsigned)a / 250u % 250u, 1u + (unsigned)a % 250u);
@@ -450,7 +453,8 @@ int master_init(const master_options *opt, mk_err *err)
     }
     agent_options ao = {.work_dir = opt->work_dir,
                         .image_map = opt->image_map,
-                        .update_retry_s = opt->update_retry_s};
+                        .update_retry_s = opt->update_retry_s,
+                        .container_block = opt->container_block};
     if (agents_setup(&ao, err) < 0)
         return -1;
     if (pthread_create(&M.ticker, NULL, ticker_main, NULL) != 0)
@@ -532,11 +536,11 @@ json_t *master_state_json(void)
     json_t *agents = json_array();
     for (int a = 0; a < M.n_agents; a++)
         json_array_append_new(agents, agent_json(a));
-    json_t *state =
-        json_pack("{s:s, s:s, s:s, s:o, s:o, s:{s:I, s:I, s:I}}", "mode", modes[M.mode], "leader",
-                  M.leader, "master_id", M.master_id, "frameworks", fws, "agents", agents,
-                  "counters", "offers", (json_int_t)M.counters_offers, "declined",
-                  (json_int_t)M.counters_declined, "launched", (json_int_t)M.counters_launched);
+    json_t *state = json_pack(
+        "{s:s, s:s, s:s, s:s, s:o, s:o, s:{s:I, s:I, s:I}}", "mode", modes[M.mode], "leader",
+        M.leader, "master_id", M.master_id, "container_address_block", agent_container_block(),
+        "frameworks", fws, "agents", agents, "counters", "offers", (json_int_t)M.counters_offers,
+        "declined", (json_int_t)M.counters_declined, "launched", (json_int_t)M.counters_launched);
     pthread_mutex_unlock(&M.mu);
     return state;
 }

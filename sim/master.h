@@ -24,10 +24,11 @@ typedef struct {
     unsigned long agent_port_begin, agent_port_end;
     const char *agent_attributes; /* "rack:r1;zone:a" */
     double heartbeat_s, allocation_s, offer_timeout_s, failover_cap_s;
-    bool auth;             /* Basic auth on: principals are checked */
-    const char *work_dir;  /* the agents' sandboxes and volumes */
-    const char *image_map; /* Docker image -> launcher (sim/imagemap.h); NULL: none */
-    double update_retry_s; /* first resend of an unacknowledged status update */
+    bool auth;                   /* Basic auth on: principals are checked */
+    const char *work_dir;        /* the agents' sandboxes and volumes */
+    const char *image_map;       /* Docker image -> launcher (sim/imagemap.h); NULL: none */
+    double update_retry_s;       /* first resend of an unacknowledged status update */
+    const char *container_block; /* container addresses; NULL: the first free block */
 } master_options;
 
 typedef enum { MODE_LEADER, MODE_REDIRECT, MODE_NO_LEADER, MODE_RECOVERING } master_mode;

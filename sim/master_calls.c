@@ -6,6 +6,7 @@
  * ownership, resource containment for LAUNCH, filters, suppression, reconciliation and kill
  * answers.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "health.h"
 #include "log.h"
 #include "master_internal.h"
+#include "schema.h"
 #include "util.h"
 
 #define COMPONENT "master"
@@ -54,6 +56,77 @@ static bool has_capability(const json_t *fi, const char *cap)
     return false;
 }
 
+/* roles::validate (src/common/roles.cpp); NULL when the role is valid. */
+static const char *role_problem(const char *role, char *buf, size_t n)
+{
+    if (strcmp(role, "*") == 0)
+        return NULL;
+    size_t len = strlen(role);
+    if (role[0] == '/')
+        snprintf(buf, n, "Role '%s' cannot start with a slash", role);
+    else if (len > 0 && role[len - 1] == '/')
+        snprintf(buf, n, "Role '%s' cannot end with a slash", role);
+    else if (strstr(role, "//"))
+        snprintf(buf, n, "Role '%s' cannot contain two adjacent slashes", role);
+    else if (len == 0)
+        snprintf(buf, n, "Role names cannot be the empty string");
+    else
+        buf[0] = '\0';
+    cleanup_free char *copy = mk_xstrdup(role);
+    char *save = NULL;
+    for (char *c = strtok_r(copy, "/", &save); c && !buf[0]; c = strtok_r(NULL, "/", &save)) {
+        if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0 || strcmp(c, "*") == 0)
+            snprintf(buf, n, "Role '%s' cannot include '%s' as a component", role, c);
+        else if (c[0] == '-')
+            snprintf(buf, n, "Role component '%s' is invalid because it starts with a dash", c);
+        else if (strpbrk(c, "\t\n\v\f\r \x7f"))
+            snprintf(buf, n,
+                     "Role component '%s' is invalid because it contains backspace or whitespace",
+                     c);
+    }
+    return buf[0] ? buf : NULL;
+}
+
+/* framework::internal::validateRoles (src/master/validation.cpp), then mesos-sim's own limit of
+ * one role; NULL when the roles are acceptable. */
+static const char *roles_problem(const json_t *fi, char *buf, size_t n)
+{
+    const json_t *roles = json_object_get(fi, "roles");
+    const char *role = json_string_value(json_object_get(fi, "role"));
+    bool multi = has_capability(fi, "MULTI_ROLE");
+    if (multi && role)
+        return "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable";
+    if (!multi && json_array_size(roles) > 0)
+        return "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE "
+               "capable";
+    char why[300];
+    if (!multi)
+        return role_problem(role ? role : "*", why, sizeof(why))
+                   ? (snprintf(buf, n, "'FrameworkInfo.role' is not a valid role: %s", why), buf)
+                   : NULL;
+    size_t i, j;
+    const json_t *r;
+    json_array_foreach(roles, i, r)
+    {
+        for (j = 0; j < i; j++)
+            if (json_equal(r, json_array_get(roles, j))) {
+                snprintf(buf, n, "'FrameworkInfo.roles' contains duplicate items: { %s }",
+                         json_string_value(r));
+                return buf;
+            }
+    }
+    json_array_foreach(roles, i, r)
+    {
+        if (role_problem(json_string_value(r), why, sizeof(why))) {
+            snprintf(buf, n, "'FrameworkInfo.roles' contains invalid role: %s", why);
+            return buf;
+        }
+    }
+    if (json_array_size(roles) != 1)
+        return "mesos-sim supports exactly one role per framework";
+    return NULL;
+}
+
 static stream *new_stream(framework *fw)
 {
     stream *s = mk_xcalloc(1, sizeof(*s));
@@ -85,14 +158,9 @@ static int subscribe(const json_t *call, const char *principal, stream **out, co
     if (!fi_principal)
         fi_principal = principal;
 
-    const char *refusal = NULL;
-    if (roles && role)
-        refusal = "Only one of 'role' or 'roles' may be set in FrameworkInfo";
-    else if (roles && !has_capability(fi, "MULTI_ROLE"))
-        refusal = "'roles' requires the MULTI_ROLE capability";
-    else if (roles && json_array_size(roles) != 1)
-        refusal = "mesos-sim supports exactly one role per framework";
-    if (roles && !refusal)
+    char why[400];
+    const char *refusal = roles_problem(fi, why, sizeof(why));
+    if (has_capability(fi, "MULTI_ROLE") && !refusal)
         role = json_string_value(json_array_get(roles, 0));
     if (!role)
         role = "*";
@@ -129,10 +197,9 @@ static int subscribe(const json_t *call, const char *principal, stream **out, co
     fw->partition_aware = has_capability(fi, "PARTITION_AWARE");
     fw->refinement = has_capability(fi, "RESERVATION_REFINEMENT");
     fw->killing_state = has_capability(fi, "TASK_KILLING_STATE");
+    fw->checkpoint = json_is_true(json_object_get(fi, "checkpoint"));
     const json_t *ft = json_object_get(fi, "failover_timeout");
-    fw->failover_timeout = ft ? json_number_value(ft) : 0;
-    if (json_is_string(ft))
-        fw->failover_timeout = strtod(json_string_value(ft), NULL);
+    fw->failover_timeout = schema_number(ft, 0);
     fw->forgotten = false;
     fw->suppressed = false;
     const json_t *suppressed =
@@ -151,10 +218,7 @@ static int subscribe(const json_t *call, const char *principal, stream **out, co
 
 static double refuse_seconds(const json_t *filters)
 {
-    const json_t *v = json_object_get(filters, "refuse_seconds");
-    if (!v)
-        return DEFAULT_REFUSE;
-    double d = json_is_string(v) ? strtod(json_string_value(v), NULL) : json_number_value(v);
+    double d = schema_number(json_object_get(filters, "refuse_seconds"), DEFAULT_REFUSE);
     if (d < 0)
         return DEFAULT_REFUSE;
     return d > MAX_REFUSE ? MAX_REFUSE : d;
@@ -191,9 +255,7 @@ static int task_resources(const json_t *list, resources *out, char *why, size_t 
             snprintf(why, why_len, "resource '%s' is reserved or a volume, none was offered", name);
             return -1;
         }
-        const json_t *scalar = json_object_get(json_object_get(r, "scalar"), "value");
-        double v = json_is_string(scalar) ? strtod(json_string_value(scalar), NULL)
-                                          : json_number_value(scalar);
+        double v = schema_number(json_object_get(json_object_get(r, "scalar"), "value"), 0);
         if (strcmp(name, "cpus") == 0)
             out->cpus += v;
         else if (strcmp(name, "mem") == 0)
@@ -203,8 +265,11 @@ static int task_resources(const json_t *list, resources *out, char *why, size_t 
         else if (strcmp(name, "ports") == 0) {
             json_array_foreach(json_object_get(json_object_get(r, "ranges"), "range"), j, range)
             {
-                json_int_t b = json_integer_value(json_object_get(range, "begin"));
-                json_int_t e = json_integer_value(json_object_get(range, "end"));
+                /* Canonical (schema_canonical_call): a uint64 too big for jansson is a real. */
+                const json_t *bj = json_object_get(range, "begin"),
+                             *ej = json_object_get(range, "end");
+                json_int_t b = json_is_integer(bj) ? json_integer_value(bj) : -1;
+                json_int_t e = json_is_integer(ej) ? json_integer_value(ej) : 65536;
                 if (b < 0 || e > 65535 || b > e) {
                     snprintf(why, why_len, "ports range %lld-%lld is invalid", (long long)b,
                              (long long)e);
@@ -226,6 +291,37 @@ static int task_resources(const json_t *list, resources *out, char *why, size_t 
     return 0;
 }
 
+/* Resources as Mesos's operator<< writes them: "cpus(allocated: r):1; ports(allocated:
+ * r):[31000-31001]" (scalars with 15 significant digits, empty ones left out). */
+static void resources_text(const resources *r, const char *role, char *buf, size_t n)
+{
+    size_t used = 0;
+    const struct {
+        const char *name;
+        double v;
+    } scalars[] = {{"cpus", r->cpus}, {"mem", r->mem}, {"disk", r->disk}};
+    buf[0] = '\0';
+    for (size_t i = 0; i < MK_ARRAY_LEN(scalars); i++)
+        if (scalars[i].v > EPSILON && used < n)
+            used += (size_t)snprintf(buf + used, n - used, "%s%s(allocated: %s):%.15g",
+                                     used ? "; " : "", scalars[i].name, role, scalars[i].v);
+    char ranges[120] = "";
+    size_t rn = 0;
+    for (unsigned long p = 0; p < 65536 && rn < sizeof(ranges); p++) {
+        if (!bit_get(r->ports, p))
+            continue;
+        unsigned long end = p;
+        while (end + 1 < 65536 && bit_get(r->ports, end + 1))
+            end++;
+        rn +=
+            (size_t)snprintf(ranges + rn, sizeof(ranges) - rn, "%s%lu-%lu", rn ? ", " : "", p, end);
+        p = end;
+    }
+    if (rn > 0 && used < n)
+        snprintf(buf + used, n - used, "%sports(allocated: %s):[%s]", used ? "; " : "", role,
+                 ranges);
+}
+
 static bool task_id_exists(const char *id)
 {
     for (framework *fw = M.fws; fw; fw = fw->next)
@@ -235,19 +331,23 @@ static bool task_id_exists(const char *id)
     return false;
 }
 
+/* common::validation::validateID (src/common/validation.cpp). */
 static int task_id_problem(const char *id, char *why, size_t why_len)
 {
-    if (!*id || strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strlen(id) > 255 ||
-        strpbrk(id, "/\\")) {
-        snprintf(why, why_len, "Task ID '%s' is invalid", id);
-        return -1;
-    }
+    bool bad_char = strpbrk(id, "/\\") != NULL;
     for (const char *c = id; *c; c++)
-        if ((unsigned char)*c < 0x20) {
-            snprintf(why, why_len, "Task ID contains a control character");
-            return -1;
-        }
-    return 0;
+        bad_char |= iscntrl((unsigned char)*c) != 0;
+    if (!*id)
+        snprintf(why, why_len, "ID must not be empty");
+    else if (strlen(id) > 255)
+        snprintf(why, why_len, "ID must not be greater than 255 characters");
+    else if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+        snprintf(why, why_len, "'%s' is disallowed", id);
+    else if (bad_char)
+        snprintf(why, why_len, "'%s' contains invalid characters", id);
+    else
+        return 0;
+    return -1;
 }
 
 /* Validates every LAUNCH against the pooled offers; only if all pass are the tasks recorded. */
@@ -296,12 +396,13 @@ static int accept(framework *fw, const json_t *body, char **err_body)
                 json_string_value(json_object_get(json_object_get(ti, "task_id"), "value"));
             const char *aid =
                 json_string_value(json_object_get(json_object_get(ti, "agent_id"), "value"));
-            resources need;
+            resources need = {0};
             int bad = task_id_problem(tid, why, sizeof(why));
             if (!bad && (task_id_exists(tid) || json_object_get(seen, tid)))
                 bad = snprintf(why, sizeof(why), "Task has duplicate ID: %s", tid) > 0;
             if (!bad && strcmp(aid, M.agents[a].id) != 0)
-                bad = snprintf(why, sizeof(why), "Task uses agent %s but the offer is on %s", aid,
+                bad = snprintf(why, sizeof(why),
+                               "Task uses invalid agent %s while agent %s is expected", aid,
                                M.agents[a].id) > 0;
             if (!bad && !json_object_get(ti, "command") == !json_object_get(ti, "executor"))
                 bad = snprintf(why, sizeof(why),
@@ -323,18 +424,19 @@ static int accept(framework *fw, const json_t *body, char **err_body)
             if (!bad &&
                 task_resources(json_object_get(ti, "resources"), &need, why, sizeof(why)) < 0)
                 bad = 1;
-            if (!bad && (need.cpus > pool.cpus + EPSILON || need.mem > pool.mem + EPSILON ||
-                         need.disk > pool.disk + EPSILON))
+            bool fits = bad || (need.cpus <= pool.cpus + EPSILON &&
+                                need.mem <= pool.mem + EPSILON && need.disk <= pool.disk + EPSILON);
+            for (size_t b = 0; fits && b < sizeof(need.ports); b++)
+                fits = (need.ports[b] & ~pool.ports[b]) == 0;
+            if (!bad && !fits) {
+                char total[200], offered[200];
+                resources_text(&need, fw->role, total, sizeof(total));
+                resources_text(&pool, fw->role, offered, sizeof(offered));
                 bad = snprintf(why, sizeof(why),
-                               "Task uses more resources (cpus %g, mem %g, disk %g) than available "
-                               "(cpus %g, mem %g, disk %g)",
-                               need.cpus, need.mem, need.disk, pool.cpus, pool.mem, pool.disk) > 0;
-            for (unsigned long port = 0; !bad && port < 65536; port++)
-                if (bit_get(need.ports, port) && !bit_get(pool.ports, port))
-                    bad = snprintf(why, sizeof(why),
-                                   "Task uses port %lu, which the offer does not "
-                                   "hold (or an earlier task took)",
-                                   port) > 0;
+                               "Total resources %s required by task and its executor is more "
+                               "than available %s",
+                               total, offered) > 0;
+            }
             if (bad) {
                 json_decref(seen);
                 return error_status(err_body, 400, "Invalid ACCEPT: task %s: %s", tid ? tid : "?",
@@ -397,10 +499,40 @@ static task *find_task(framework *fw, const char *id)
     return NULL;
 }
 
-static void answer_unknown_task(framework *fw, const char *task_id)
+/* Explicit reconciliation of a task the master does not know (Master::reconcile, cases 3, 4 and 6;
+ * agents here are never "recovered" nor gone): what the answer says depends on its agent. */
+static void answer_unknown_task(framework *fw, const char *task_id, const char *agent_id)
 {
-    push_to(fw, master_update(fw, task_id, -1, fw->partition_aware ? "TASK_UNKNOWN" : "TASK_LOST",
-                              "REASON_RECONCILIATION", "Reconciliation: Task is unknown"));
+    int a = agent_id ? agent_index(agent_id) : -1;
+    if (a >= 0 && strcmp(M.agents[a].id, agent_id) != 0)
+        a = -1; /* agent_index also takes names; an AgentID is an id */
+    json_t *ev;
+    if (a >= 0 && !M.agents[a].lost) {
+        ev = master_update(fw, task_id, a, fw->partition_aware ? "TASK_GONE" : "TASK_LOST",
+                           "REASON_RECONCILIATION", "Reconciliation: Task is unknown to the agent");
+    } else if (a >= 0) {
+        ev = master_update(fw, task_id, a, fw->partition_aware ? "TASK_UNREACHABLE" : "TASK_LOST",
+                           "REASON_RECONCILIATION", "Reconciliation: Task is unreachable");
+        json_object_set_new(
+            json_object_get(json_object_get(ev, "update"), "status"), "unreachable_time",
+            json_pack("{s:I}", "nanoseconds", (json_int_t)(M.agents[a].lost_at * 1e9)));
+    } else {
+        ev = master_update(fw, task_id, -1, fw->partition_aware ? "TASK_UNKNOWN" : "TASK_LOST",
+                           "REASON_RECONCILIATION", "Reconciliation: Task is unknown");
+        json_t *st = json_object_get(json_object_get(ev, "update"), "status");
+        if (agent_id) { /* an agent the master never knew: its id is still in the answer */
+            json_t *ts = json_incref(json_object_get(st, "timestamp"));
+            json_object_del(st, "timestamp"); /* agent_id goes before it */
+            json_object_set_new(st, "agent_id", id_json(agent_id));
+            json_object_set_new(st, "timestamp", ts);
+        }
+    }
+    push_to(fw, ev);
+}
+
+static const char *agent_id_of(const json_t *obj)
+{
+    return json_string_value(json_object_get(json_object_get(obj, "agent_id"), "value"));
 }
 
 static void reconcile(framework *fw, const json_t *body)
@@ -421,7 +553,7 @@ static void reconcile(framework *fw, const json_t *body)
         if (t)
             push_to(fw, agent_reconcile_update(fw, t));
         else
-            answer_unknown_task(fw, tid);
+            answer_unknown_task(fw, tid, agent_id_of(rt));
     }
 }
 
@@ -429,16 +561,13 @@ static void kill_task(framework *fw, const json_t *body)
 {
     const char *tid = json_string_value(json_object_get(json_object_get(body, "task_id"), "value"));
     task *t = find_task(fw, tid);
-    if (!t) {
-        answer_unknown_task(fw, tid);
+    if (!t) { /* Master::kill: an unknown task is reconciled */
+        answer_unknown_task(fw, tid, agent_id_of(body));
         return;
     }
     const json_t *ns = json_object_get(
         json_object_get(json_object_get(body, "kill_policy"), "grace_period"), "nanoseconds");
-    double grace = -1;
-    if (ns)
-        grace = (json_is_string(ns) ? strtod(json_string_value(ns), NULL) : json_number_value(ns)) /
-                1e9;
+    double grace = ns ? (double)json_integer_value(ns) / 1e9 : -1;
     agent_kill(fw, t, grace);
 }
 
@@ -475,7 +604,7 @@ int master_handle_call(const json_t *call, const char *principal, const char *st
     else if (M.opt.auth && principal && fw->principal && strcmp(principal, fw->principal) != 0)
         status = error_status(body, 400,
                               "Authenticated principal '%s' does not match principal "
-                              "'%s' set in FrameworkInfo",
+                              "'%s' set in `FrameworkInfo`",
                               principal, fw->principal);
     else if (!fw->stream)
         status = error_status(body, 403, "Framework is not subscribed");
@@ -509,7 +638,7 @@ int master_handle_call(const json_t *call, const char *principal, const char *st
         else if (strcmp(type, "UPDATE_FRAMEWORK") == 0)
             status = 200;
         else if (strcmp(type, "UNKNOWN") == 0)
-            status = error_status(body, 501, "Unknown call type");
+            status = 501; /* NotImplemented(), no body */
         /* MESSAGE, REQUEST, SHUTDOWN and the inverse-offer and operation calls are accepted and
          * have nothing to change here. */
     }

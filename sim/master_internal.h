@@ -54,7 +54,8 @@ typedef struct task {
     size_t n_fwds;
     struct health_checker *health;
     uint64_t health_id;
-    int healthy;           /* -1 unknown */
+    int healthy;        /* the health checker's latest verdict; -1 unknown */
+    int status_healthy; /* `healthy` of the latest status (what reconciliation repeats); -1 unset */
     json_t *network_infos; /* what TASK_RUNNING reported, for reconciliation */
     /* Status updates not yet acknowledged; [0] is the one in flight. */
     json_t *pending;
@@ -66,6 +67,7 @@ typedef struct framework {
     struct framework *next;
     char *id, *name, *principal, *role;
     bool partition_aware, refinement, killing_state, removed, forgotten, suppressed;
+    bool checkpoint; /* its tasks survive an agent restart (the agent recovers them) */
     double failover_timeout, disconnected_at;
     stream *stream;
     double filter_until[MAX_AGENTS];
@@ -83,8 +85,9 @@ typedef struct offer {
 
 typedef struct {
     char id[64], hostname[32], ip[16];
-    char *dir; /* the agent's work directory: sandboxes and volumes */
-    bool lost; /* unreachable: no offers, its tasks gone */
+    char *dir;      /* the agent's work directory: sandboxes and volumes */
+    bool lost;      /* unreachable: no offers, its tasks gone */
+    double lost_at; /* wall time it was marked unreachable */
     resources total;
     offer *offered;
 } agent;
@@ -126,7 +129,8 @@ json_t *id_json(const char *v);
 json_t *heartbeat_event(void);
 json_t *error_event(const char *message);
 json_t *subscribed_event(const framework *fw);
-/* A master-generated task update: no uuid, never to be acknowledged. */
+/* A master-generated task update: no uuid, never to be acknowledged. agent_index < 0: no agent_id.
+ */
 json_t *master_update(const framework *fw, const char *task_id, int agent_index, const char *state,
                       const char *reason, const char *message);
 

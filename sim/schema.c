@@ -804,6 +804,126 @@ int schema_check_call(const json_t *call, mk_err *err)
 }
 
 /* ---------------------------------------------------------------------------------------------- */
+/* The canonical form: what the master's parser makes of the leniencies above, so that the code
+ * reading a call sees one JSON kind per proto type. Only runs on JSON that passed walk 1. */
+
+static json_t *canonical_message(const schema_message *msg, const json_t *obj);
+
+static json_t *canonical_integer(const number *n)
+{
+    switch (n->form) {
+    case NUM_SIGNED:
+        return json_integer((json_int_t)n->i);
+    case NUM_UNSIGNED: /* beyond json_int_t: the nearest double is the best jansson holds */
+        return json_real((double)n->u);
+    case NUM_REAL:
+        if (n->d >= -9223372036854775808.0 && n->d < 9223372036854775808.0)
+            return json_integer((json_int_t)n->d);
+        return json_real(n->d);
+    }
+    return json_null();
+}
+
+static json_t *canonical_single(const schema_field *f, const json_t *v)
+{
+    number n = {.form = NUM_SIGNED};
+    char buf[8];
+    switch (f->kind) {
+    case SCHEMA_MESSAGE:
+        return canonical_message(f->message, v);
+    case SCHEMA_INT32:
+    case SCHEMA_UINT32:
+    case SCHEMA_INT64:
+    case SCHEMA_UINT64:
+        if (json_is_integer(v))
+            return json_incref((json_t *)v);
+        if (json_is_real(v)) {
+            n.form = NUM_REAL;
+            n.d = json_real_value(v);
+        } else if (parse_number_text(json_string_value(v), json_string_length(v), &n) < 0) {
+            return json_incref((json_t *)v); /* not reached for checked JSON */
+        }
+        return canonical_integer(&n);
+    case SCHEMA_DOUBLE:
+        if (json_is_number(v))
+            return json_real(json_number_value(v));
+        if (strcmp(json_string_value(v), "Infinity") == 0 ||
+            strcmp(json_string_value(v), "-Infinity") == 0 ||
+            parse_number_text(json_string_value(v), json_string_length(v), &n) < 0)
+            return json_incref((json_t *)v);
+        return json_real(n.form == NUM_REAL       ? n.d
+                         : n.form == NUM_UNSIGNED ? (double)n.u
+                                                  : (double)n.i);
+    case SCHEMA_BOOL:
+        if (json_is_string(v) &&
+            trimmed(json_string_value(v), json_string_length(v), buf, sizeof(buf)))
+            return json_boolean(strcmp(buf, "true") == 0);
+        return json_incref((json_t *)v);
+    case SCHEMA_STRING:
+    case SCHEMA_BYTES:
+    case SCHEMA_ENUM:
+        return json_incref((json_t *)v);
+    }
+    return json_incref((json_t *)v);
+}
+
+static json_t *canonical_message(const schema_message *msg, const json_t *obj)
+{
+    json_t *out = json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v)
+    {
+        const schema_field *f = find_field(msg, key, NULL);
+        if (!f || json_is_null(v))
+            continue;
+        json_t *c;
+        if (f->label == SCHEMA_MAP) {
+            c = json_object();
+            const char *k;
+            json_t *e;
+            json_object_foreach(v, k, e)
+            {
+                json_object_set_new(c, k, canonical_single(f, e));
+            }
+        } else if (f->label == SCHEMA_REPEATED) {
+            c = json_array();
+            if (!json_is_array(v)) {
+                json_array_append_new(c, canonical_single(f, v));
+            } else {
+                size_t i;
+                json_t *e;
+                json_array_foreach(v, i, e)
+                {
+                    if (!json_is_null(e))
+                        json_array_append_new(c, canonical_single(f, e));
+                }
+            }
+        } else {
+            c = canonical_single(f, v);
+        }
+        json_object_set_new(out, key, c);
+    }
+    return out;
+}
+
+json_t *schema_canonical_call(const json_t *call)
+{
+    return json_is_object(call) ? canonical_message(&schema_call, call) : NULL;
+}
+
+double schema_number(const json_t *v, double dflt)
+{
+    if (!v)
+        return dflt;
+    if (json_is_string(v))
+        return strcmp(json_string_value(v), "-Infinity") == 0  ? -INFINITY
+               : strcmp(json_string_value(v), "Infinity") == 0 ? INFINITY
+                                                               : dflt;
+    return json_number_value(v);
+}
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Stateless semantic rules (validation.cpp, scheduler::call::validate). Written to be safe on any
  * JSON, but meaningful only for a call that passed schema_check_call. */
 

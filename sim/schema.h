@@ -27,4 +27,16 @@ int schema_check_call(const json_t *call, mk_err *err);
  * rest. On failure sets err to the text after "Failed to validate scheduler::Call: ". */
 int schema_validate_call(const json_t *call, mk_err *err);
 
+/* The call as the master holds it once parsed, for a call that passed schema_check_call: a new
+ * JSON value in which every number, double and bool the master accepts as a string is a JSON
+ * number or bool (int32/uint32/int64/uint64 fields are JSON integers, doubles are JSON reals),
+ * nulls are gone and a bare value of a repeated field is an array of one. Only "Infinity" and
+ * "-Infinity" stay strings (JSON cannot hold them); schema_number reads them. Returns NULL for a
+ * call that is not a JSON object. */
+json_t *schema_canonical_call(const json_t *call);
+
+/* A double field of a canonical call: its value, +-INFINITY for "Infinity"/"-Infinity", `dflt`
+ * when unset. */
+double schema_number(const json_t *v, double dflt);
+
 #endif

@@ -6,6 +6,7 @@ undefined behaviour fails the test that caused it.
 """
 import ctypes
 import fcntl
+import ipaddress
 import json
 import os
 import re
@@ -36,6 +37,11 @@ TIMEOUT_SCALE = float(os.environ.get("MK_TEST_TIMEOUT_SCALE", "3"))
 
 def scaled(timeout):
     return timeout * TIMEOUT_SCALE
+
+
+def in_block(ip, block):
+    """Whether an address lies in a CIDR block (a simulator's container_address_block)."""
+    return ipaddress.ip_address(ip) in ipaddress.ip_network(block)
 
 
 def wait_until(predicate, timeout, what, interval=0.1):

@@ -30,7 +30,7 @@ def records(resp):
 
 class SchedulerClient:
     def __init__(self, sim, name="test-client", capabilities=("PARTITION_AWARE", "TASK_KILLING_STATE"),
-                 auto_ack=True, pki=None, principal=None, secret=None):
+                 auto_ack=True, pki=None, principal=None, secret=None, checkpoint=False):
         self.sim, self.pki = sim, pki
         self.auth = None
         if principal:
@@ -40,7 +40,7 @@ class SchedulerClient:
         self.errors = []
         self.offers = {}  # offer id -> offer, while outstanding
         self.lock = threading.Lock()
-        info = {"user": "root", "name": name, "failover_timeout": 60.0,
+        info = {"user": "root", "name": name, "failover_timeout": 60.0, "checkpoint": checkpoint,
                 "capabilities": [{"type": c} for c in capabilities]}
         if principal:
             info["principal"] = principal
@@ -163,9 +163,12 @@ class SchedulerClient:
             body["kill_policy"] = {"grace_period": {"nanoseconds": int(grace_seconds * 1e9)}}
         return self.call({"type": "KILL", "kill": body})
 
-    def reconcile(self, task_ids=()):
-        return self.call({"type": "RECONCILE", "reconcile": {
-            "tasks": [{"task_id": {"value": t}} for t in task_ids]}})
+    def reconcile(self, task_ids=(), agent_id=None):
+        tasks = [{"task_id": {"value": t}} for t in task_ids]
+        if agent_id:
+            for t in tasks:
+                t["agent_id"] = agent_id
+        return self.call({"type": "RECONCILE", "reconcile": {"tasks": tasks}})
 
     def acknowledge(self, status):
         return self.call({"type": "ACKNOWLEDGE", "acknowledge": {

@@ -2,12 +2,13 @@
 it, reliable updates, kills, health checks, networks, volumes, reconciliation and agent loss
 (MESOS-API.md §7.8, §8, §10). test_real_tasks.py runs real ZooKeeper and Kafka the same way.
 """
+import json
 import time
 import urllib.request
 
 import pytest
 
-from harness import ROOT, wait_until
+from harness import ROOT, in_block, wait_until
 from mesos_client import (SchedulerClient, docker_container, environment, offer_ports, status_ip,
                           task_info)
 
@@ -71,6 +72,24 @@ def test_lifecycle_of_a_task_that_exits(client):
     # HOST network: Docker reports no address of the container's own.
     running = [s for s in client.updates("ok") if s["state"] == "TASK_RUNNING"][0]
     assert "network_infos" not in running["container_status"]
+    # The Docker executor sends `docker inspect`'s output in TASK_RUNNING, and only there.
+    inspect = json.loads(base64_decode(running["data"]))
+    container_id = running["container_status"]["container_id"]["value"]
+    assert inspect[0]["Name"] == f"/mesos-{container_id}"
+    assert inspect[0]["State"]["Pid"] == running["container_status"]["executor_pid"]
+    assert inspect[0]["HostConfig"]["NetworkMode"] == "host"
+    assert [s["state"] for s in client.updates("ok") if "data" in s] == ["TASK_RUNNING"]
+
+
+def test_command_task_is_reported_as_the_command_executor_does(client):
+    offer = client.offer_on("agent2")
+    client.launch(offer, [task_info("cmd-exit", offer, shell("exit 3")),
+                          task_info("cmd-signal", offer, shell("kill -TERM $$"))])
+    assert client.wait_state("cmd-exit", "TASK_FAILED")["message"] == "Command exited with status 3"
+    signalled = client.wait_state("cmd-signal", "TASK_FAILED")
+    assert signalled["message"] == "Command terminated with signal Terminated"
+    assert client.states("cmd-exit") == ["TASK_STARTING", "TASK_RUNNING", "TASK_FAILED"]
+    assert not [s for s in client.updates("cmd-exit") if "data" in s]  # no Docker, no inspect
 
 
 def base64_decode(s):
@@ -113,7 +132,23 @@ def test_invalid_docker_options_fail_the_task(client):
     client.launch(offer, [task_info("hostmap", offer, shell("true"), ports=[port],
                                     container=busybox(port_mappings=[(port, 80)]))])
     failed = client.wait_state("hostmap", "TASK_FAILED")
-    assert "Port mappings are only supported for bridge and user-defined networks" in failed["message"]
+    assert failed["message"] == ("Failed to create docker run options: Port mappings are only "
+                                 "supported for bridge and user-defined networks")
+    # The rest of Docker::RunOptions::create's refusals, word for word.
+    offer = client.offer_on("agent1")
+    port = offer_ports(offer, 1)[0]
+    client.launch(offer, [
+        task_info("named-host", offer, shell("true"), container=busybox(hostname="x.local")),
+        task_info("no-ports", offer, shell("true"),
+                  container=busybox(network="BRIDGE", port_mappings=[(port, 80)])),
+        task_info("no-net-name", offer, shell("true"), container=busybox(network="USER"))])
+    for task_id, message in (
+            ("named-host", "Unable to set hostname with host network mode"),
+            ("no-ports", "Port mappings require port resources"),
+            ("no-net-name", "No network info found in container info")):
+        failed = client.wait_state(task_id, "TASK_FAILED")
+        assert failed["message"] == "Failed to create docker run options: " + message
+        assert client.states(task_id) == ["TASK_STARTING", "TASK_FAILED"]
 
 
 def test_updates_are_resent_until_acknowledged(sim):
@@ -189,14 +224,14 @@ def test_resources_come_back_when_the_task_ends(client):
     wait_until(full_offer, 10, "agent1's cpus offered again")
 
 
-def test_bridge_port_mapping_forwards_to_the_container(client):
+def test_bridge_port_mapping_forwards_to_the_container(client, sim):
     offer = client.offer_on("agent2")
     host_port = offer_ports(offer, 1)[0]
     client.launch(offer, [task_info("web", offer, shell(HTTP_SERVER.format(port=8000)), ports=[host_port],
                                     container=busybox(network="BRIDGE", port_mappings=[(host_port, 8000)]))])
     running = client.wait_state("web", "TASK_RUNNING")
     ip = status_ip(running)
-    assert ip and ip.startswith("127.2.") and ip != "127.0.1.2"
+    assert ip and in_block(ip, sim.state()["container_address_block"])
 
     def get(url):
         try:
@@ -263,6 +298,30 @@ def test_health_checks_report_and_kill(client):
     assert unhealthy and all(s["healthy"] is False for s in unhealthy)
 
 
+def test_healthy_is_only_on_health_updates_and_a_health_kill(client):
+    offer = client.offer_on("agent2")
+    passing = {"type": "COMMAND", "command": {"value": "true"}, "delay_seconds": 0,
+               "interval_seconds": 0.3, "grace_period_seconds": 0}
+    failing = {"type": "COMMAND", "command": {"value": "exit 1"}, "delay_seconds": 0,
+               "interval_seconds": 0.3, "grace_period_seconds": 0, "consecutive_failures": 2}
+    client.launch(offer, [
+        task_info("fine", offer, shell("exec sleep 60"), container=busybox(), health_check=passing),
+        task_info("ill", offer, shell("exec sleep 60"), container=busybox(), health_check=failing)])
+    wait_until(lambda: any(s.get("healthy") for s in client.updates("fine")), 20, "a healthy update")
+    client.kill("fine")
+    client.wait_state("fine", "TASK_KILLED", timeout=10)
+    client.wait_state("ill", "TASK_KILLED", timeout=20)
+    for task_id in ("fine", "ill"):
+        with_health = [s for s in client.updates(task_id) if "healthy" in s]
+        assert with_health, task_id
+        for s in with_health:
+            assert (s["state"], s.get("reason")) in (
+                ("TASK_RUNNING", "REASON_TASK_HEALTH_CHECK_STATUS_UPDATED"), ("TASK_KILLED", None)), s
+    assert "healthy" not in client.updates("fine")[-1]  # killed by the framework, not its check
+    assert client.updates("ill")[-1]["healthy"] is False
+    assert [s for s in client.updates("ill") if s["state"] == "TASK_KILLING" and "healthy" not in s]
+
+
 def test_invalid_task_is_task_error(client, sim):
     offer = client.offer_on("agent1")
     bad = {"type": "HTTP", "http": {"port": 8080, "path": "no-slash"}}
@@ -270,7 +329,9 @@ def test_invalid_task_is_task_error(client, sim):
                                     health_check=bad)])
     error = client.wait_state("invalid", "TASK_ERROR")
     assert error["reason"] == "REASON_TASK_INVALID" and error["source"] == "SOURCE_MASTER"
-    assert "must start with '/'" in error["message"] and "uuid" not in error
+    assert error["message"] == ("Task uses invalid health check: The path 'no-slash' of HTTP "
+                                "health check must start with '/'")
+    assert "uuid" not in error
     assert sim_task(sim, "invalid") is None
 
 
@@ -317,9 +378,44 @@ def test_agent_loss_and_return(client, sim):
     with client.lock:
         assert not [o for o in client.offers.values() if o["hostname"] == "agent3"]
     sim.control("/control/agent/return?agent=agent3")
-    gone = client.wait_state("on-lost", "TASK_GONE", timeout=10)
-    assert gone["source"] == "SOURCE_MASTER"
     client.offer_on("agent3")
+    # The agent never recovered the task of a framework that does not checkpoint: no update says
+    # so (the master sends none of its own), only explicit reconciliation does.
+    assert client.states("on-lost")[-1] == "TASK_UNREACHABLE"
+    client.reconcile(["on-lost"], agent_id=offer["agent_id"])
+    gone = client.wait_state("on-lost", "TASK_GONE", timeout=10)
+    assert gone["source"] == "SOURCE_MASTER" and gone["reason"] == "REASON_RECONCILIATION"
+    assert gone["message"] == "Reconciliation: Task is unknown to the agent" and "uuid" not in gone
+    assert sim_task(sim, "on-lost") is None
+
+
+def test_agent_return_with_checkpointing(sim):
+    client = SchedulerClient(sim, name="checkpointing", checkpoint=True, auto_ack=False)
+    try:
+        offer = client.offer_on("agent2")
+        client.launch(offer, [task_info("kept", offer, shell("exec sleep 60"), container=busybox())])
+        for state in ("TASK_STARTING", "TASK_RUNNING"):
+            client.acknowledge(client.wait_state("kept", state))
+        sim.control("/control/agent/lose?agent=agent2")
+        client.wait_state("kept", "TASK_UNREACHABLE", timeout=10)
+        sim.control("/control/agent/return?agent=agent2")
+        # The agent recovers the task, finds its container dead and says so, reliably; the master
+        # first passes on the state the re-registering agent reports.
+        wait_until(lambda: len([s for s in client.updates("kept") if s["state"] == "TASK_FAILED"]) >= 3,
+                   10, "the terminal update, resent")
+        failed = [s for s in client.updates("kept") if s["state"] == "TASK_FAILED"]
+        master, agent = failed[0], failed[1]
+        assert master["source"] == "SOURCE_MASTER" and "uuid" not in master
+        assert master["reason"] == "REASON_AGENT_REREGISTERED"
+        assert master["message"] == "Unreachable agent re-reregistered"
+        assert agent["source"] == "SOURCE_AGENT" and agent["reason"] == "REASON_EXECUTOR_TERMINATED"
+        assert agent["message"] == "Container terminated" and len(base64_decode(agent["uuid"])) == 16
+        assert {s["uuid"] for s in failed[1:]} == {agent["uuid"]}  # resent until acknowledged
+        assert not [s for s in client.updates("kept") if s["state"] == "TASK_GONE"]
+        client.acknowledge(agent)
+        wait_until(lambda: sim_task(sim, "kept") is None, 10, "the task forgotten once acknowledged")
+    finally:
+        client.close()
 
 
 def test_agent_loss_without_partition_awareness(sim):
@@ -346,6 +442,34 @@ def process_alive(pid):
             return f.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_simulators_on_one_machine_never_share_container_addresses(cluster, sim):
+    other = cluster.sim(name="other", image_map=sim.call_log.parent / "images.map")
+    blocks = [s.state()["container_address_block"] for s in (sim, other)]
+    assert blocks[0] != blocks[1] and all(b.endswith(".0.0/16") for b in blocks)
+    ips = []
+    for s, block in zip((sim, other), blocks):
+        client = SchedulerClient(s)
+        try:
+            offer = client.offer_on("agent1")
+            client.launch(offer, [task_info("own-ip", offer, shell("exec sleep 60"),
+                                            container=busybox(network="NONE"))])
+            ip = status_ip(client.wait_state("own-ip", "TASK_RUNNING"))
+            assert in_block(ip, block), (ip, block)
+            ips.append(ip)
+        finally:
+            client.close()
+    assert ips[0] != ips[1]
+    # A block asked for by name is refused while another simulator holds it...
+    with pytest.raises(AssertionError):
+        cluster.sim(name="clash", extra=["--container-address-block", blocks[1]])
+    assert "is in use by another mesos-sim" in (sim.call_log.parent / "clash.log").read_text()
+    # ...and used when free.
+    free = next(f"127.{n}.0.0/16" for n in range(200, 256)
+                if f"127.{n}.0.0/16" not in blocks)
+    third = cluster.sim(name="third", extra=["--container-address-block", free])
+    assert third.state()["container_address_block"] == free
 
 
 def test_bad_image_map_stops_start_up(cluster, tmp_path):

@@ -5,7 +5,7 @@ official image's conventions (HOST network, ports from the offers), then a broke
 with a port mapping and a named volume. kcat reaches the broker through the address its status
 reports, and the broker's data outlives a KILL and a relaunch on the same agent.
 """
-from harness import wait_until
+from harness import in_block, wait_until
 from mesos_client import (SchedulerClient, docker_container, environment, offer_ports, status_ip,
                           task_info)
 from servers import SMALL_BROKER_ENV, consume, four_letter, kcat, produce, zk_get_data, zk_mode
@@ -84,7 +84,7 @@ def test_zookeeper_and_kafka_run_as_docker_tasks(cluster, tmp_path):
         connect = ",".join(members) + CHROOT
         running, host_port = kafka_task(client, "kafka-0.a", connect)
         container_ip = status_ip(running)
-        assert container_ip and container_ip.startswith("127.2.")
+        assert container_ip and in_block(container_ip, sim.state()["container_address_block"])
         bootstrap = f"{container_ip}:9092"  # where the status says the container is
         wait_broker(connect, bootstrap)
         produce(bootstrap, "acceptance", MESSAGES)

@@ -113,6 +113,9 @@ def test_subscribe_stream_is_chunked_recordio_with_subscribed_then_heartbeat(sub
     assert sub["heartbeat_interval_seconds"] == 1.0
     assert fid.startswith(sub["master_info"]["id"] + "-") and fid.endswith("-0000")
     assert sub["master_info"]["ip"] == 16777343
+    assert sub["master_info"]["version"] == "1.11.0"
+    assert sub["master_info"]["capabilities"] == [
+        {"type": "AGENT_UPDATE"}, {"type": "AGENT_DRAINING"}, {"type": "QUOTA_V2"}]
     s.wait("HEARTBEAT", count=3, timeout=10)
     offers = s.wait("OFFERS")[0]["offers"]["offers"]
     agents = {o["agent_id"]["value"] for o in offers}
@@ -144,7 +147,8 @@ def test_status_codes_in_the_masters_order(cluster):
     bad_principal = subscribe_body()
     bad_principal["subscribe"]["framework_info"]["principal"] = "other"
     status, body, _ = post(sim, bad_principal, auth=ok)
-    assert status == 400 and "does not match principal 'other'" in body
+    assert (status, body) == (400, "Failed to validate scheduler::Call: Authenticated principal "
+                                   "'kafka' does not match principal 'other' set in `FrameworkInfo`")
     status, body, _ = post(sim, subscribe_body(), stream_id="abc", auth=ok)
     assert status == 400 and "should not include the 'Mesos-Stream-Id'" in body
 
@@ -175,6 +179,13 @@ def offers_now(s, seen):
     return new
 
 
+def next_offer_from(s, agent_id, seen=1):
+    """The first offer from that agent after the first `seen` OFFERS events."""
+    def find():
+        return next((o for o in offers_now(s, seen) if o["agent_id"] == agent_id), None)
+    return wait_until(find, 10, "a new offer from the same agent")
+
+
 def launch(fid, offer, task_id="t-1", cpus=1.0, ports=None, **extra):
     resources = [{"name": "cpus", "type": "SCALAR", "scalar": {"value": cpus}},
                  {"name": "mem", "type": "SCALAR", "scalar": {"value": 128.0}}]
@@ -193,10 +204,16 @@ def test_accept_is_validated_against_the_offer_and_has_no_effect_when_invalid(su
     sim, s, fid = subscribed
     offer = s.wait("OFFERS")[0]["offers"]["offers"][0]
     bad = [
-        (launch(fid, offer, cpus=100.0), "more resources"),
-        (launch(fid, offer, ports=[40000]), "port 40000"),
+        (launch(fid, offer, cpus=100.0), "Total resources cpus(allocated: kafka):100; "
+         "mem(allocated: kafka):128 required by task and its executor is more than available "
+         "cpus(allocated: kafka):4; mem(allocated: kafka):8192; disk(allocated: kafka):100000; "
+         "ports(allocated: kafka):[31000-31009]"),
+        (launch(fid, offer, ports=[40000]), "ports(allocated: kafka):[40000-40000] required by"),
         (launch(fid, offer, ports=[31000, 31000]), "port 31000 is used twice"),
-        (launch(fid, offer, task_id="a/b"), "is invalid"),
+        (launch(fid, offer, task_id="a/b"), "'a/b' contains invalid characters"),
+        (launch(fid, offer, task_id=".."), "'..' is disallowed"),
+        (launch(fid, offer, agent_id={"value": "S9"}), "Task uses invalid agent S9 while agent "
+         f"{offer['agent_id']['value']} is expected"),
         (launch(fid, {**offer, "id": {"value": "no-such-offer"}}), "no longer valid"),
         (launch(fid, offer, executor={"executor_id": {"value": "e"}, "command": {"value": "x"}}),
          "not both"),
@@ -217,14 +234,32 @@ def test_accept_is_validated_against_the_offer_and_has_no_effect_when_invalid(su
     status, body, _ = post(sim, launch(fid, offer, task_id="t-2"), stream_id=s.stream_id)
     assert status == 400 and "no longer valid" in body
     # The next offer from that agent no longer holds what the task uses.
-    def next_offer_for_agent():
-        for o in offers_now(s, 1):
-            if o["agent_id"] == offer["agent_id"]:
-                return o
-    again = wait_until(next_offer_for_agent, 10, "a new offer from the same agent")
+    again = next_offer_from(s, offer["agent_id"])
     res = {r["name"]: r for r in again["resources"]}
     assert res["cpus"]["scalar"]["value"] == 3.0
     assert {"begin": 31001, "end": 31001} not in res["ports"]["ranges"]["range"]
+
+
+def test_numbers_and_bools_given_as_strings_are_read_as_the_master_reads_them(subscribed):
+    """The protobuf JSON mapping writes 64-bit integers as strings; the master parses strings in
+    every number and bool field (stout's protobuf.hpp), so a launch written that way is valid."""
+    sim, s, fid = subscribed
+    offer = s.wait("OFFERS")[0]["offers"]["offers"][0]
+    c = launch(fid, offer, task_id="strings", cpus=0.5, ports=[31003],
+               kill_policy={"grace_period": {"nanoseconds": "2000000000"}})
+    task = c["accept"]["operations"][0]["launch"]["task_infos"][0]
+    task["resources"][0]["scalar"]["value"] = "0.5"
+    task["resources"][2]["ranges"]["range"] = [{"begin": "31003", "end": "31003"}]
+    task["command"]["shell"] = "true"
+    c["accept"]["filters"]["refuse_seconds"] = "0.5"
+    status, body, _ = post(sim, c, stream_id=s.stream_id)
+    assert status == 202, body
+    assert [t["id"] for t in sim.framework(fid)["tasks"]] == ["strings"]
+    again = next_offer_from(s, offer["agent_id"])
+    res = {r["name"]: r for r in again["resources"]}
+    assert res["cpus"]["scalar"]["value"] == 3.5
+    assert res["ports"]["ranges"]["range"] == [{"begin": 31000, "end": 31002},
+                                               {"begin": 31004, "end": 31009}]
 
 
 def test_decline_filters_suppress_and_revive(subscribed):
@@ -303,8 +338,24 @@ def test_roles_without_multi_role_is_refused_on_the_stream(cluster):
     sim = cluster.sim()
     s = Stream(sim, subscribe_body(capabilities=()))
     assert s.status == 200
-    assert "MULTI_ROLE" in s.wait("ERROR")[0]["error"]["message"]
+    assert s.wait("ERROR")[0]["error"]["message"] == (
+        "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable")
     wait_until(lambda: s.ended, 10, "the stream to end")
+    s.close()
+    # The rest of validateRoles, word for word.
+    for roles, message in ((["a", "a"], "'FrameworkInfo.roles' contains duplicate items: { a }"),
+                           (["a/-b"], "'FrameworkInfo.roles' contains invalid role: Role component "
+                                      "'-b' is invalid because it starts with a dash")):
+        body = subscribe_body()
+        body["subscribe"]["framework_info"]["roles"] = roles
+        s = Stream(sim, body)
+        assert s.wait("ERROR")[0]["error"]["message"] == message
+        s.close()
+    body = subscribe_body()
+    body["subscribe"]["framework_info"]["role"] = "kafka"
+    s = Stream(sim, body)
+    assert s.wait("ERROR")[0]["error"]["message"] == (
+        "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable")
     s.close()
 
 

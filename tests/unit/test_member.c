@@ -96,6 +96,31 @@ static void test_failures_count_and_reset_after_a_healthy_run(void **state)
     member_free(m);
 }
 
+/* An agent comes back after being unreachable: its task is reported gone in one of two shapes
+ * (mesos-sim's agent_return, Mesos's Slave::recover and Master::reconcile). Either way the member
+ * is relaunched; only TASK_GONE sends it away from its agent. */
+static void test_a_task_gone_with_its_agent_is_relaunched(void **state)
+{
+    (void)state;
+    config c = test_config();
+    member *m = member_new(KIND_KAFKA, 0);
+    m->task_id = mk_xstrdup("kafka-0.a");
+    m->agent_id = mk_xstrdup("S1");
+    m->task_state = TASK_UNREACHABLE;
+    assert_true(member_task_live(m));
+    /* Checkpointed: the agent recovers it and reports TASK_FAILED (REASON_EXECUTOR_TERMINATED). */
+    m->task_state = TASK_FAILED;
+    assert_false(member_task_live(m));
+    assert_int_equal(member_task_ended(m, &c, TASK_FAILED, 100), ENDED_RELAUNCH);
+    assert_string_equal(m->agent_id, "S1");
+    /* Not recovered: explicit reconciliation answers TASK_GONE. */
+    m->task_state = TASK_GONE;
+    assert_false(member_task_live(m));
+    assert_int_equal(member_task_ended(m, &c, TASK_GONE, 200), ENDED_RELAUNCH);
+    assert_null(m->agent_id);
+    member_free(m);
+}
+
 static void test_ends_the_core_caused_are_not_failures(void **state)
 {
     (void)state;
@@ -374,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_backoff_doubles_to_the_maximum),
         cmocka_unit_test(test_failures_count_and_reset_after_a_healthy_run),
         cmocka_unit_test(test_ends_the_core_caused_are_not_failures),
+        cmocka_unit_test(test_a_task_gone_with_its_agent_is_relaunched),
         cmocka_unit_test(test_persisted_form_round_trips_and_is_checked),
         cmocka_unit_test(test_placement_takes_only_what_the_offer_has),
         cmocka_unit_test(test_placement_respects_reservations_and_splits),

@@ -159,7 +159,7 @@ static void test_plan_bridge_and_user(void **state)
     container_plan p;
     char why[512];
     assert_int_equal(plan("{\"task_id\":{\"value\":\"t2\"},\"command\":{\"value\":\"sleep 1\"},"
-                          "\"kill_policy\":{\"grace_period\":{\"nanoseconds\":\"1500000000\"}},"
+                          "\"kill_policy\":{\"grace_period\":{\"nanoseconds\":1500000000}},"
                           "\"container\":{\"type\":\"DOCKER\",\"docker\":{\"image\":\"busybox\","
                           "\"network\":\"BRIDGE\",\"port_mappings\":[{\"host_port\":31000,"
                           "\"container_port\":9092}]}}}",
@@ -307,11 +307,12 @@ static void test_health_spec(void **state)
 
     static const char *const bad[][2] = {
         {"{\"type\":\"HTTP\",\"http\":{\"port\":80,\"path\":\"health\"}}", "must start with '/'"},
-        {"{\"type\":\"TCP\",\"tcp\":{\"port\":0}}", "health_check.tcp.port"},
-        {"{\"type\":\"TCP\"}", "health_check.tcp is required"},
-        {"{\"type\":\"COMMAND\",\"command\":{\"shell\":true}}", "command.value is required"},
-        {"{\"tcp\":{\"port\":1}}", "health_check.type"},
-        {"{\"type\":\"TCP\",\"tcp\":{\"port\":1},\"delay_seconds\":-1}", "must be >= 0"},
+        {"{\"type\":\"TCP\",\"tcp\":{\"port\":0}}", "health check port 0"},
+        {"{\"type\":\"TCP\"}", "Expecting 'tcp' to be set for TCP health check"},
+        {"{\"type\":\"COMMAND\",\"command\":{\"shell\":true}}", "must contain 'shell command'"},
+        {"{\"tcp\":{\"port\":1}}", "HealthCheck must specify 'type'"},
+        {"{\"type\":\"TCP\",\"tcp\":{\"port\":1},\"delay_seconds\":-1}",
+         "Expecting 'delay_seconds' to be non-negative"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         j = json_loads(bad[i][0], 0, NULL);

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1085,6 +1086,77 @@ static void test_long_keys_and_paths(void **state)
     assert_string_equal(err.msg, "Unknown field 'z000' in mesos.v1.scheduler.Call");
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* The canonical form: what the master's parser makes of strings, nulls and bare values. */
+
+static const struct {
+    const char *name, *call, *want;
+} canonical_cases[] = {
+    {"uint64 range bounds as strings",
+     "{'type':'ACCEPT','framework_id':{'value':'f'},'accept':{'offer_ids':[{'value':'o'}],"
+     "'operations':[{'type':'LAUNCH','launch':{'task_infos':[{'name':'t','task_id':{'value':'t'},"
+     "'agent_id':{'value':'a'},'resources':[{'name':'ports','type':'RANGES','ranges':{'range':"
+     "[{'begin':'31211','end':' 31212 '}]}}],'command':{'value':'x','shell':'false'},"
+     "'kill_policy':{'grace_period':{'nanoseconds':'3e9'}}}]}}],"
+     "'filters':{'refuse_seconds':'2'}}}",
+     "{'type':'ACCEPT','framework_id':{'value':'f'},'accept':{'offer_ids':[{'value':'o'}],"
+     "'operations':[{'type':'LAUNCH','launch':{'task_infos':[{'name':'t','task_id':{'value':'t'},"
+     "'agent_id':{'value':'a'},'resources':[{'name':'ports','type':'RANGES','ranges':{'range':"
+     "[{'begin':31211,'end':31212}]}}],'command':{'value':'x','shell':false},"
+     "'kill_policy':{'grace_period':{'nanoseconds':3000000000}}}]}}],"
+     "'filters':{'refuse_seconds':2.0}}}"},
+    {"doubles as strings, Infinity kept, integral reals in integer fields",
+     "{'type':'ACCEPT','framework_id':{'value':'f'},'accept':{'offer_ids':{'value':'o'},"
+     "'operations':[null,{'type':'LAUNCH','launch':{'task_infos':[{'name':'t','task_id':{'value':"
+     "'t'},'agent_id':{'value':'a'},'resources':[{'name':'cpus','type':'SCALAR','scalar':{'value':"
+     "'0.5'}},{'name':'mem','type':'SCALAR','scalar':{'value':512}}],'command':{'value':'x'},"
+     "'limits':{'cpus':{'value':'Infinity'}},'container':{'type':'DOCKER','docker':{'image':'i',"
+     "'network':'BRIDGE','port_mappings':[{'host_port':31000.0,'container_port':'9092'}]}},"
+     "'health_check':{'type':'TCP','tcp':{'port':'9092'},'delay_seconds':'1','grace_period_seconds'"
+     ":"
+     "null}}]}}]}}",
+     "{'type':'ACCEPT','framework_id':{'value':'f'},'accept':{'offer_ids':[{'value':'o'}],"
+     "'operations':[{'type':'LAUNCH','launch':{'task_infos':[{'name':'t','task_id':{'value':"
+     "'t'},'agent_id':{'value':'a'},'resources':[{'name':'cpus','type':'SCALAR','scalar':{'value':"
+     "0.5}},{'name':'mem','type':'SCALAR','scalar':{'value':512.0}}],'command':{'value':'x'},"
+     "'limits':{'cpus':{'value':'Infinity'}},'container':{'type':'DOCKER','docker':{'image':'i',"
+     "'network':'BRIDGE','port_mappings':[{'host_port':31000,'container_port':9092}]}},"
+     "'health_check':{'type':'TCP','tcp':{'port':9092},'delay_seconds':1.0}}]}}]}}"},
+    {"subscribe with string double and bool",
+     "{'type':'SUBSCRIBE','subscribe':{'framework_info':{'user':'u','name':'n','failover_timeout':"
+     "'604800','checkpoint':'true','capabilities':{'type':'MULTI_ROLE'}}}}",
+     "{'type':'SUBSCRIBE','subscribe':{'framework_info':{'user':'u','name':'n','failover_timeout':"
+     "604800.0,'checkpoint':true,'capabilities':[{'type':'MULTI_ROLE'}]}}}"},
+};
+
+static void test_canonical_form(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < MK_ARRAY_LEN(canonical_cases); i++) {
+        cleanup_json json_t *call = quoted(canonical_cases[i].call);
+        cleanup_json json_t *want = quoted(canonical_cases[i].want);
+        expect_valid(canonical_cases[i].name, call);
+        cleanup_json json_t *got = schema_canonical_call(call);
+        if (!json_equal(got, want)) {
+            cleanup_free char *text = json_dumps(got, JSON_COMPACT | JSON_SORT_KEYS);
+            fail_msg("%s: canonical form is %s", canonical_cases[i].name, text);
+        }
+    }
+    assert_null(schema_canonical_call(NULL));
+}
+
+static void test_schema_number(void **state)
+{
+    (void)state;
+    cleanup_json json_t *inf = json_string("Infinity"), *minf = json_string("-Infinity");
+    cleanup_json json_t *two = json_real(2.5), *three = json_integer(3);
+    assert_true(isinf(schema_number(inf, 0)) && schema_number(inf, 0) > 0);
+    assert_true(isinf(schema_number(minf, 0)) && schema_number(minf, 0) < 0);
+    assert_true(schema_number(two, 0) == 2.5);
+    assert_true(schema_number(three, 0) == 3.0);
+    assert_true(schema_number(NULL, 7.0) == 7.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1100,6 +1172,8 @@ int main(void)
         cmocka_unit_test(test_tables_consistent),
         cmocka_unit_test(test_large_accept_is_fast),
         cmocka_unit_test(test_long_keys_and_paths),
+        cmocka_unit_test(test_canonical_form),
+        cmocka_unit_test(test_schema_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
