@@ -104,10 +104,18 @@ chaos: deps
 
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Isrc $(WARN) $(PKG_CFLAGS) -g -O1 \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard src/*.h)
+# The library is compiled once for every target (each target only adds its own file).
+FUZZ_LIB_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(LIBS)
+	$(CLANG) $(FUZZ_FLAGS) -c $< -o $@
+
+build/fuzz/libmk.a: $(FUZZ_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libmk.a $(wildcard src/*.h tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< build/fuzz/libmk.a $(LIBS)
 
 fuzz: $(FUZZ_BIN)
 
@@ -123,7 +131,7 @@ lint:
 	shellcheck scripts/*.sh .ci/run $(wildcard containers/*/*.sh)
 
 format:
-	clang-format -i $(wildcard src/*.[ch] sim/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c)
+	clang-format -i $(wildcard src/*.[ch] sim/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] tests/bench/*.c)
 
 env.example: $(O)/mesos-kafka
 	$(O)/mesos-kafka env-example > env.example

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
 only=""
-fuzz_seconds="${FUZZ_SECONDS:-15}"
+fuzz_seconds="${FUZZ_SECONDS:-12}" # per target: 8 targets stay under two minutes
 while [ $# -gt 0 ]; do
     case "$1" in
         --only) only="$2"; shift 2 ;;
@@ -93,13 +93,20 @@ if want fuzz; then
         mkdir -p "$corpus"
         [ -d "tests/fuzz/corpus/$name" ] && cp -n tests/fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null
         log="$out_dir/$name.log"
-        if "$f" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 -artifact_prefix="$out_dir/$name-" \
-            "$corpus" >"$log" 2>&1; then
-            runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -n 1)
-            echo "   ok   $name: ${runs:-done}"
+        rm -f "$out_dir/$name"-crash-* "$out_dir/$name"-leak-* "$out_dir/$name"-timeout-* \
+            "$out_dir/$name"-oom-*
+        "$f" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 -artifact_prefix="$out_dir/$name-" \
+            "$corpus" >"$log" 2>&1
+        rc=$?
+        # libFuzzer stops at the first finding and writes it as <prefix>crash-|leak-|timeout-|oom-.
+        crashes=$(find "$out_dir" -maxdepth 1 \( -name "$name-crash-*" -o -name "$name-leak-*" \
+            -o -name "$name-timeout-*" -o -name "$name-oom-*" \) | wc -l)
+        runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -n 1)
+        if [ "$rc" -eq 0 ] && [ "$crashes" -eq 0 ]; then
+            echo "   ok   $name: ${runs:-done}, 0 crashes"
             passed=$((passed + 1))
         else
-            echo "   FAIL $name (see $log)"
+            echo "   FAIL $name: ${runs:-stopped}, $crashes crash(es), exit $rc (see $log)"
             tail -n 30 "$log" | sed 's/^/      /'
             failed=$((failed + 1))
             failures+=("$name (see $log)")

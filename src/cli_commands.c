@@ -97,7 +97,9 @@ static int complete_restart(const cli_args *a, const char *const *args, int n_ar
 static int complete_topic_create(const cli_args *a, const char *const *args, int n_args,
                                  cli_invocation *inv, mk_err *err)
 {
-    json_t *body = json_pack("{s:s}", "name", args[0]);
+    json_t *body = json_pack("{s:s}", "name", args[0]); /* NAME is UTF-8: checked already */
+    if (!body)
+        return mk_err_set(err, "NAME: is not valid UTF-8");
     inv->calls[0].body = body;
     if (put_number_option(body, "partitions", "partitions", a->partitions, err) < 0 ||
         put_number_option(body, "replication", "replication", a->replication, err) < 0)
@@ -111,7 +113,8 @@ static int complete_topic_create(const cli_args *a, const char *const *args, int
         if (!eq || eq == a->configs[i])
             return mk_err_set(err, "--config: '%s' is not KEY=VALUE", a->configs[i]);
         cleanup_free char *key = mk_xstrndup(a->configs[i], (size_t)(eq - a->configs[i]));
-        json_object_set_new(configs, key, json_string(eq + 1));
+        if (json_object_set_new(configs, key, json_string(eq + 1)) < 0)
+            return mk_err_set(err, "--config: '%s' is not valid UTF-8", a->configs[i]);
     }
     return 0;
 }

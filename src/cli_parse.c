@@ -223,6 +223,22 @@ static char *expand_path(const char *template, const char *const *args, int n_ar
     return path;
 }
 
+/* Why text argument `i` of `c` cannot be sent, or NULL. One that fills a segment of the path must
+ * be one segment still once the server has decoded it: not empty, no '/' (or it would name another
+ * route); any other goes in a JSON body, which holds only UTF-8. */
+static const char *text_problem(const cli_command *c, int i, const char *arg)
+{
+    char placeholder[4] = {'{', (char)('0' + i), '}', '\0'};
+    bool in_path = c->path && strstr(c->path, placeholder);
+    if (in_path && !*arg)
+        return "must not be empty";
+    if (in_path && strchr(arg, '/'))
+        return "must not contain '/'";
+    json_t *as_json = json_string(arg); /* NULL unless valid UTF-8 */
+    json_decref(as_json);
+    return as_json ? NULL : "is not valid UTF-8";
+}
+
 static int check_arguments(const cli_env *env, const cli_command *c, const cli_args *a,
                            const char *const *args, int n_args)
 {
@@ -239,6 +255,11 @@ static int check_arguments(const cli_env *env, const cli_command *c, const cli_a
     }
     for (int i = 0; i < n_args; i++) {
         long long n;
+        const char *why = text_problem(c, i, args[i]);
+        if (c->args[i].kind == CLI_ARG_TEXT && why) {
+            usage_error(env, NULL, c, "%s: %s", c->args[i].name, why);
+            return -1;
+        }
         if (c->args[i].kind == CLI_ARG_NUMBER && cli_parse_whole(args[i], &n) < 0) {
             usage_error(env, NULL, c, "%s: '%s' is not a whole number (0 or more)", c->args[i].name,
                         args[i]);

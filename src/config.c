@@ -476,7 +476,8 @@ static const char *parse_masters(const char *text, config *cfg, char *why, size_
 
 static const char *check_readable_file(const char *path, char *why, size_t n)
 {
-    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Never blocks (a FIFO) and never takes a terminal: only a regular file passes. */
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     struct stat st;
     if (fd < 0)
         return snprintf(why, n, "cannot read the file: %s", strerror(errno)), why;

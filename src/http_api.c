@@ -9,7 +9,9 @@
  * arguments and the answer's text: the benchmark's request rate is bounded by the core, not here.
  *
  * Order of checks, each answered before the next runs: route and method (404/405), auth (401/403),
- * kind (404), arguments (400). Nothing that fails a check reaches the core.
+ * kind (404), arguments (400). What needs only the request itself (route, method, arguments) is
+ * worked out by http_request.c without the server; this file adds the credentials and the answers.
+ * Nothing that fails a check reaches the core.
  */
 #include "http_api.h"
 
@@ -26,15 +28,10 @@
 #include "log.h"
 #include "util.h"
 
-#define COMPONENT        "api"
-#define MAX_CONNECTIONS  256 /* one thread each; far more than operators and pollers need */
-#define IDLE_TIMEOUT_S   30  /* an idle keep-alive connection gives its thread back after this */
-#define MAX_TASK_ID      255
-#define MAX_AUTH_B64     4096 /* longer credentials are refused without decoding them */
-#define MAX_COUNT_DIGITS 9    /* more digits is out of range for every kind (and fits a long) */
-#define MAX_PATH         1024
-
-typedef enum { ROUTE_READ, ROUTE_CHANGE } route_kind;
+#define COMPONENT       "api"
+#define MAX_CONNECTIONS 256  /* one thread each; far more than operators and pollers need */
+#define IDLE_TIMEOUT_S  30   /* an idle keep-alive connection gives its thread back after this */
+#define MAX_AUTH_B64    4096 /* longer credentials are refused without decoding them */
 
 /* ---- responses ---------------------------------------------------------------------------------
  */
@@ -89,17 +86,6 @@ enum MHD_Result http_send_error(struct MHD_Connection *c, unsigned status, const
     return http_send_error_with(c, status, msg, NULL, NULL);
 }
 
-/* A client's text quoted back in an error: at most `size`-1 printable ASCII bytes, others as '?',
- * so the message is always valid UTF-8 (jansson refuses anything else) and has no control bytes. */
-const char *http_printable(const char *s, char *out, size_t size)
-{
-    size_t n = 0;
-    for (; s[n] && n + 1 < size; n++)
-        out[n] = s[n] >= 0x20 && s[n] < 0x7f ? s[n] : '?';
-    out[n] = '\0';
-    return out;
-}
-
 /* ---- auth --------------------------------------------------------------------------------------
  */
 
@@ -135,43 +121,6 @@ bool http_authorized(const http_api *api, struct MHD_Connection *c)
         explicit_bzero(decoded, (size_t)n);
     }
     return ok;
-}
-
-/* ---- arguments ---------------------------------------------------------------------------------
- */
-
-static bool valid_task_id(const char *s)
-{
-    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
-    return n > 0 && n <= MAX_TASK_ID && s[n] == '\0';
-}
-
-/* Decimal digits only (no sign, no space), at most `max`; -1 otherwise, with the reason in `why`.
- */
-static long parse_count(const char *s, long max, const char **why)
-{
-    size_t n = strspn(s, "0123456789");
-    if (n == 0 || s[n] != '\0') {
-        *why = "must be a whole number written with digits only";
-        return -1;
-    }
-    while (n > 1 && *s == '0') /* leading zeros do not make a number too large */
-        s++, n--;
-    long v = n > MAX_COUNT_DIGITS ? max + 1 : strtol(s, NULL, 10);
-    if (v > max) {
-        *why = "is too large";
-        return -1;
-    }
-    return v;
-}
-
-int http_parse_force(struct MHD_Connection *c, bool *force)
-{
-    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "force");
-    *force = v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
-    if (v && !*force && strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
-        return -1;
-    return 0;
 }
 
 /* ---- the core ----------------------------------------------------------------------------------
@@ -229,126 +178,29 @@ static enum MHD_Result answer_page(http_api *api, struct MHD_Connection *c)
     return send_text(c, 200, html, "text/html; charset=utf-8", NULL, NULL);
 }
 
-/* ---- routing -----------------------------------------------------------------------------------
+/* ---- answering -------------------------------------------------------------------------------
  */
 
-int http_split_path(char *path, char **seg, int max)
+/* Answers a request http_request_parse has worked out, in the order of checks above. */
+static enum MHD_Result answer(http_api *api, struct MHD_Connection *c, http_request *rq)
 {
-    int n = 0;
-    size_t len = strlen(path);
-    if (len > 1 && path[len - 1] == '/')
-        path[len - 1] = '\0';
-    if (path[0] != '/')
-        return -1;
-    if (path[1] == '\0')
-        return 0;
-    char *p = path + 1;
-    while (p) {
-        if (n == max)
-            return -1;
-        char *slash = strchr(p, '/');
-        if (slash)
-            *slash = '\0';
-        if (!*p)
-            return -1;
-        seg[n++] = p;
-        p = slash ? slash + 1 : NULL;
-    }
-    return n;
-}
-
-typedef struct {
-    route_kind kind;
-    const char *request;                    /* the core request's name; NULL for the HTML page */
-    const char *task, *member_kind, *count; /* path arguments, NULL when the route has none */
-} route;
-
-/* Matches the path's segments to a route; false if none. */
-static bool match_route(char **seg, int n, route *r)
-{
-    bool v0 = n >= 2 && strcmp(seg[0], "v0") == 0;
-    *r = (route){.kind = ROUTE_READ};
-    if (n == 0)
-        return true; /* the page */
-    if (n == 1 && strcmp(seg[0], "health") == 0)
-        r->request = "health";
-    else if (v0 && n == 2 && strcmp(seg[1], "status") == 0)
-        r->request = "status";
-    else if (v0 && n == 3 && strcmp(seg[1], "container") == 0)
-        r->request = "container", r->task = seg[2];
-    else if (v0 && n == 4 && strcmp(seg[1], "task") == 0 && strcmp(seg[2], "kill") == 0)
-        r->request = "kill", r->kind = ROUTE_CHANGE, r->task = seg[3];
-    else if (v0 && n == 3 && strcmp(seg[2], "reflate") == 0)
-        r->request = "reflate", r->kind = ROUTE_CHANGE, r->member_kind = seg[1];
-    else if (v0 && n == 4 && strcmp(seg[2], "scale") == 0)
-        r->request = "scale", r->kind = ROUTE_CHANGE, r->member_kind = seg[1], r->count = seg[3];
-    else
-        return false;
-    return true;
-}
-
-static enum MHD_Result route_request(http_api *api, struct MHD_Connection *c, const char *url,
-                                     const char *method)
-{
-    char path[MAX_PATH], quoted[80];
-    char *seg[5];
-    route r;
-    size_t len = strlen(url);
-    if (len >= sizeof(path))
-        return http_send_error(c, 404, "no such route");
-    memcpy(path, url, len + 1);
-    int n = http_split_path(path, seg, (int)MK_ARRAY_LEN(seg));
-    if (n < 0 || !match_route(seg, n, &r))
-        return http_send_error(c, 404, "no such route: %s",
-                               http_printable(url, quoted, sizeof(quoted)));
-
-    bool is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    bool is_post = strcmp(method, "POST") == 0;
-    if (!(is_get || (is_post && r.kind == ROUTE_CHANGE)))
-        return http_send_error_with(c, 405, "method not allowed",
-                                    r.kind == ROUTE_CHANGE ? "GET, HEAD, POST" : "GET, HEAD", NULL);
-
-    bool open = r.request && strcmp(r.request, "health") == 0;
-    if (api->auth && !open && !http_authorized(api, c))
+    if (rq->status && !rq->routed)
+        return http_send_error_with(c, rq->status, rq->error, rq->allow, NULL);
+    if (api->auth && !rq->open && !http_authorized(api, c))
         return http_send_error_with(c, 401, "authentication required", NULL, api->challenge);
-    if (!api->auth && r.kind == ROUTE_CHANGE)
+    if (!api->auth && rq->changing)
         return http_send_error(c, 403,
                                "changes are disabled: set AUTH_USERNAME and AUTH_PASSWORD on "
                                "the scheduler to enable them");
-
-    const char *mk = r.member_kind;
-    if (mk && strcmp(mk, "kafka") != 0 && strcmp(mk, "zookeeper") != 0)
-        return http_send_error(c, 404, "unknown kind '%s': use kafka or zookeeper",
-                               http_printable(mk, quoted, sizeof(quoted)));
-    if (r.task && !valid_task_id(r.task))
-        return http_send_error(c, 400, "task id: must be 1 to %d letters, digits, '.', '_' or '-'",
-                               MAX_TASK_ID);
-    long count = 0;
-    bool force = false;
-    if (r.count) {
-        const char *why = "is invalid";
-        long max = strcmp(mk, "kafka") == 0 ? 1000 : 99;
-        count = parse_count(r.count, max, &why);
-        if (count < 0)
-            return http_send_error(c, 400,
-                                   "count: %s (a whole number from 0 to %ld for %s, got '%s')", why,
-                                   max, mk, http_printable(r.count, quoted, 24));
-        if (http_parse_force(c, &force) < 0)
-            return http_send_error(c, 400, "force: must be true, false, 1 or 0");
-    }
-    if (!r.request)
+    if (rq->status)
+        return http_send_error_with(c, rq->status, rq->error, NULL, NULL);
+    if (rq->page)
         return answer_page(api, c);
-
-    json_t *body = json_object();
-    if (r.task)
-        json_object_set_new(body, "task_id", json_string(r.task));
-    if (mk)
-        json_object_set_new(body, "kind", json_string(mk));
-    if (r.count) {
-        json_object_set_new(body, "count", json_integer(count));
-        json_object_set_new(body, "force", json_boolean(force));
-    }
-    return answer_from_core(api, c, r.request, body);
+    json_t *args = rq->args;
+    rq->args = NULL; /* taken by the core's message or the admin operation */
+    if (rq->admin)
+        return http_api_v1_run_admin(api, c, rq->admin, args);
+    return answer_from_core(api, c, rq->core, args);
 }
 
 /* MHD's access handler: called once with the headers, then for each piece of the body, then once
@@ -377,9 +229,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     log_debug(COMPONENT, "%s %s", method, url);
-    if (strncmp(url, "/v1/", 4) == 0 || strcmp(url, "/v1") == 0)
-        return http_api_v1_route(cls, c, url, method, body);
-    return route_request(cls, c, url, method);
+    const char *force = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "force");
+    http_request rq;
+    http_request_parse(method, url, force, body->data, body->len, body->too_large, &rq);
+    enum MHD_Result r = answer(cls, c, &rq);
+    http_request_clear(&rq);
+    return r;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **state,

@@ -9,8 +9,7 @@
 #include <stdbool.h>
 
 #include "http_api.h"
-
-#define HTTP_MAX_BODY ((size_t)64 * 1024) /* a /v1 JSON body; larger ones get 413 */
+#include "http_request.h"
 
 struct http_api {
     const config *cfg;
@@ -34,20 +33,14 @@ enum MHD_Result http_send_error_with(struct MHD_Connection *c, unsigned status, 
                                      const char *allow, const char *challenge);
 enum MHD_Result http_send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* A client's text made safe to quote back: printable ASCII, at most size-1 bytes. */
-const char *http_printable(const char *s, char *out, size_t size);
 /* Whether the request carries the configured credentials (constant-time comparison). */
 bool http_authorized(const http_api *api, struct MHD_Connection *c);
-/* The `force` query argument: absent, true/1 or false/0; -1 for anything else. */
-int http_parse_force(struct MHD_Connection *c, bool *force);
-/* Splits "/a/b/" in place into at most `max` segments (one trailing slash ignored); returns the
- * count, or -1 for an empty segment ("//") or too many. */
-int http_split_path(char *path, char **seg, int max);
 /* Asks the core (`body` taken); returns the status and the answer in *out (may be NULL). */
 unsigned http_ask_core(http_api *api, const char *name, json_t *body, json_t **out);
 
-/* http_api_v1.c: answers a request whose path starts with /v1/. */
-enum MHD_Result http_api_v1_route(http_api *api, struct MHD_Connection *c, const char *url,
-                                  const char *method, const http_body *body);
+/* http_api_v1.c: runs the kafka_admin operation `op` with `args` (taken) against the registered
+ * brokers and answers with its result. */
+enum MHD_Result http_api_v1_run_admin(http_api *api, struct MHD_Connection *c, const char *op,
+                                      json_t *args);
 
 #endif

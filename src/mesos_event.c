@@ -783,12 +783,15 @@ static int parse_streamed_offers(const char *json, size_t len, json_span offers,
     return 0;
 }
 
-int mesos_event_parse(const char *json, size_t len, mesos_event *out, mk_err *err)
+static int parse_event(const char *json, size_t len, bool streamed, mesos_event *out, mk_err *err)
 {
     memset(out, 0, sizeof(*out));
+    const char *nul = memchr(json, '\0', len);
+    if (nul)
+        return mk_err_set(err, "event is not JSON (a NUL byte at offset %zu)",
+                          (size_t)(nul - json));
     json_span offers;
-    if (len > STREAM_OFFERS_BYTES &&
-        json_scan_nested_array(json, len, "offers", "offers", &offers) == 0) {
+    if (streamed && json_scan_nested_array(json, len, "offers", "offers", &offers) == 0) {
         int rc = parse_streamed_offers(json, len, offers, out, err);
         if (rc <= 0)
             return rc;
@@ -831,4 +834,14 @@ int mesos_event_parse(const char *json, size_t len, mesos_event *out, mk_err *er
         return -1;
     }
     return 0;
+}
+
+int mesos_event_parse(const char *json, size_t len, mesos_event *out, mk_err *err)
+{
+    return parse_event(json, len, len > STREAM_OFFERS_BYTES, out, err);
+}
+
+int mesos_event_parse_streamed(const char *json, size_t len, mesos_event *out, mk_err *err)
+{
+    return parse_event(json, len, true, out, err);
 }

@@ -162,8 +162,12 @@ typedef struct {
     } u;
 } mesos_event;
 
-/* Parses `len` bytes of JSON. On error returns -1 with a message and leaves `out` empty. */
+/* Parses `len` bytes of JSON. On error returns -1 with a message and leaves `out` empty. Text
+ * with a NUL byte is refused (JSON has none; jansson would silently skip one between tokens). */
 int mesos_event_parse(const char *json, size_t len, mesos_event *out, mk_err *err);
+/* For tests and the fuzzers: mesos_event_parse with the offers of an OFFERS event parsed one by
+ * one whatever the event's size (mesos_event_parse does so only above 64 KiB). */
+int mesos_event_parse_streamed(const char *json, size_t len, mesos_event *out, mk_err *err);
 void mesos_event_clear(mesos_event *ev);
 
 /* Helpers over a parsed offer. Sum of unreserved scalar resources plus those reserved for `role`

@@ -33,7 +33,7 @@
 
 /* ---- persistence ----------------------------------------------------------------------------- */
 
-static json_t *state_document(const scheduler *s)
+json_t *scheduler_state_document(const scheduler *s)
 {
     char when[32];
     time_t now = time(NULL);
@@ -62,7 +62,7 @@ static json_t *state_document(const scheduler *s)
 
 int scheduler_persist(scheduler *s, mk_err *err)
 {
-    cleanup_json json_t *doc = state_document(s);
+    cleanup_json json_t *doc = scheduler_state_document(s);
     if (!doc)
         return mk_err_set(err, "cannot build the state document");
     if (statefile_write(s->cfg->statefile_path, doc, err) < 0)
@@ -158,6 +158,12 @@ static int load_state(scheduler *s, mk_err *err)
         log_info(STATE, "created %s", path);
         return 0;
     }
+    return scheduler_load_document(s, doc, err);
+}
+
+int scheduler_load_document(scheduler *s, const json_t *doc, mk_err *err)
+{
+    const char *path = s->cfg->statefile_path;
     json_t *fid = json_object_get(doc, "framework_id");
     if (fid && !json_is_null(fid) && !(json_is_string(fid) && json_string_length(fid) > 0))
         return mk_err_set(err,

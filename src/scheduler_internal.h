@@ -95,6 +95,13 @@ typedef struct scheduler {
 
 /* scheduler.c */
 int scheduler_persist(scheduler *s, mk_err *err);
+/* The state file's document for what `s` holds now (what scheduler_persist writes). */
+json_t *scheduler_state_document(const scheduler *s);
+/* Takes the state file's document (statefile_read's): framework id, desired counts, members,
+ * doomed tasks and the restart plan, into `s`, whose desired counts are the environment's. -1
+ * with the reason when any part is not what this version writes; `s` then holds what was loaded
+ * before the problem (the caller frees it). */
+int scheduler_load_document(scheduler *s, const json_t *doc, mk_err *err);
 void scheduler_fail(scheduler *s, const char *reason);
 
 /* scheduler_offers.c */

@@ -120,6 +120,28 @@ int statefile_write(const char *path, const json_t *doc, mk_err *err)
     return fsync_dir(dir, err);
 }
 
+/* The whole file (NUL-terminated, *len bytes), or NULL with errno set. */
+static char *read_whole(FILE *f, size_t *len)
+{
+    size_t cap = (size_t)64 * 1024, n = 0;
+    char *buf = mk_xmalloc(cap);
+    for (;;) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (ferror(f)) {
+            free(buf);
+            errno = EIO;
+            return NULL;
+        }
+        if (feof(f))
+            break;
+        cap *= 2;
+        buf = mk_xrealloc(buf, cap);
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
 int statefile_read(const char *path, json_t **doc, mk_err *err)
 {
     *doc = NULL;
@@ -130,14 +152,21 @@ int statefile_read(const char *path, json_t **doc, mk_err *err)
         return mk_err_set(err, "state file %s cannot be read: %s; " ORPHAN_ADVICE, path,
                           strerror(errno));
     }
-    json_error_t jerr;
-    json_t *d = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
-    int read_error = ferror(f);
+    size_t len = 0;
+    char *text = read_whole(f, &len);
     fclose(f);
-    if (read_error) {
-        json_decref(d);
+    if (!text)
         return mk_err_set(err, "state file %s cannot be read: I/O error; " ORPHAN_ADVICE, path);
-    }
+    int rc = statefile_parse(path, text, len, doc, err);
+    free(text);
+    return rc;
+}
+
+int statefile_parse(const char *path, const char *text, size_t len, json_t **doc, mk_err *err)
+{
+    *doc = NULL;
+    json_error_t jerr;
+    json_t *d = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!d)
         return mk_err_set(err, "state file %s does not parse (line %d: %s); " ORPHAN_ADVICE, path,
                           jerr.line, jerr.text);

@@ -8,6 +8,7 @@
 #define MK_STATEFILE_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 #include "util.h"
 
@@ -20,5 +21,9 @@ int statefile_write(const char *path, const json_t *doc, mk_err *err);
  * does not parse, is not an object or has an unknown schema_version is an error telling the
  * operator what to do; it is never replaced silently. */
 int statefile_read(const char *path, json_t **doc, mk_err *err);
+/* The checks of statefile_read on a file's contents (`len` bytes of `text`); `path` only names the
+ * file in the messages. 0 with *doc (an object of the known schema_version), or -1 with *doc
+ * NULL. */
+int statefile_parse(const char *path, const char *text, size_t len, json_t **doc, mk_err *err);
 
 #endif

@@ -79,35 +79,111 @@ static void session_watcher(zhandle_t *zh, int type, int state, const char *path
 /* ---- reading -----------------------------------------------------------------------------------
  */
 
+/* Whether `v` is an array of broker ids; an ISR that is not one counts as unknown (at risk). */
+static bool broker_ids(const json_t *v)
+{
+    size_t i;
+    const json_t *id;
+    if (!json_is_array(v))
+        return false;
+    json_array_foreach(v, i, id)
+    {
+        if (!json_is_integer(id) || json_integer_value(id) < 0)
+            return false;
+    }
+    return true;
+}
+
+/* ---- node contents ----------------------------------------------------------------------------
+ * What the nodes hold is written by Kafka, but read here as untrusted text: anything that does not
+ * have the expected shape is left out (or makes the whole node unreadable), never passed on.
+ */
+
 int zk_watch_parse_topic(const char *topic, const char *data, size_t len, json_t *out)
 {
     cleanup_json json_t *doc = json_loadb(data, len, 0, NULL);
     json_t *parts = json_object_get(doc, "partitions");
     if (!json_is_object(parts))
         return -1;
+    cleanup_json json_t *found = json_array(); /* appended to `out` only once all are read */
     const char *key;
     json_t *replicas;
     json_object_foreach(parts, key, replicas)
     {
         char *end = NULL;
         long p = strtol(key, &end, 10);
-        if (!*key || *end || p < 0 || !json_is_array(replicas))
+        if (!*key || *end || p < 0 || p > INT32_MAX || !broker_ids(replicas))
             return -1;
-        json_t *ids = json_array();
-        size_t i;
-        json_t *r;
-        json_array_foreach(replicas, i, r)
-        {
-            if (!json_is_integer(r)) {
-                json_decref(ids);
-                return -1;
-            }
-            json_array_append_new(ids, json_integer(json_integer_value(r)));
-        }
-        json_array_append_new(out, json_pack("{s:s, s:I, s:o}", "topic", topic, "partition",
-                                             (json_int_t)p, "replicas", ids));
+        json_t *part = json_pack("{s:s, s:I, s:O}", "topic", topic, "partition", (json_int_t)p,
+                                 "replicas", replicas);
+        if (!part)
+            return -1;
+        json_array_append_new(found, part);
     }
+    json_array_extend(out, found);
     return 0;
+}
+
+json_t *zk_watch_parse_broker(const char *data, size_t len, int64_t owner)
+{
+    cleanup_json json_t *reg = json_loadb(data, len, 0, NULL);
+    json_t *entry = json_object();
+    static const struct {
+        const char *key;
+        json_type type;
+    } fields[] = {{"host", JSON_STRING},    {"port", JSON_INTEGER},     {"endpoints", JSON_ARRAY},
+                  {"rack", JSON_STRING},    {"timestamp", JSON_STRING}, {"jmx_port", JSON_INTEGER},
+                  {"version", JSON_INTEGER}};
+    for (size_t k = 0; k < MK_ARRAY_LEN(fields); k++) {
+        json_t *v = json_object_get(reg, fields[k].key);
+        if (!v || json_typeof(v) != fields[k].type)
+            continue;
+        if (fields[k].type == JSON_ARRAY) {
+            json_t *texts = json_array();
+            size_t i;
+            json_t *e;
+            json_array_foreach(v, i, e)
+            {
+                if (json_is_string(e))
+                    json_array_append(texts, e);
+            }
+            json_object_set_new(entry, fields[k].key, texts);
+        } else {
+            json_object_set(entry, fields[k].key, v);
+        }
+    }
+    if (owner != 0) {
+        char hex[24];
+        snprintf(hex, sizeof(hex), "%" PRIx64, (uint64_t)owner);
+        json_object_set_new(entry, "owner", json_string(hex));
+    }
+    return entry;
+}
+
+json_t *zk_watch_parse_min_insync(const char *data, size_t len)
+{
+    cleanup_json json_t *doc = json_loadb(data, len, 0, NULL);
+    const char *v =
+        json_string_value(json_object_get(json_object_get(doc, "config"), "min.insync.replicas"));
+    char *end = NULL;
+    long n = v ? strtol(v, &end, 10) : 0;
+    return v && *v && !*end && n > 0 && n < 1000 ? json_integer(n) : json_null();
+}
+
+void zk_watch_parse_partition_state(const char *data, size_t len, json_t *part)
+{
+    cleanup_json json_t *doc = data ? json_loadb(data, len, 0, NULL) : NULL;
+    json_t *leader = json_object_get(doc, "leader"), *isr = json_object_get(doc, "isr");
+    json_object_set_new(part, "leader",
+                        json_is_integer(leader) ? json_incref(leader) : json_null());
+    json_object_set_new(part, "isr", broker_ids(isr) ? json_incref(isr) : json_null());
+}
+
+json_t *zk_watch_parse_controller(const char *data, size_t len)
+{
+    cleanup_json json_t *doc = json_loadb(data, len, 0, NULL);
+    json_t *id = json_object_get(doc, "brokerid");
+    return json_is_integer(id) ? json_incref(id) : json_null();
 }
 
 /* Data of `path` (NUL-terminated copy) or NULL; *rc gets the client's code. */
@@ -157,36 +233,7 @@ static int for_each_child(zk_watch *w, const char *dir, child_fn each, void *ud)
 
 static void add_broker(const char *id, const char *data, int len, int64_t owner, void *ud)
 {
-    cleanup_json json_t *reg = json_loadb(data, (size_t)len, 0, NULL);
-    json_t *entry = json_object();
-    static const char *const keys[] = {"host",      "port",     "endpoints", "rack",
-                                       "timestamp", "jmx_port", "version"};
-    for (size_t k = 0; k < MK_ARRAY_LEN(keys); k++) {
-        json_t *v = json_object_get(reg, keys[k]);
-        if (v && !json_is_null(v))
-            json_object_set(entry, keys[k], v);
-    }
-    if (owner != 0) {
-        char hex[24];
-        snprintf(hex, sizeof(hex), "%" PRIx64, (uint64_t)owner);
-        json_object_set_new(entry, "owner", json_string(hex));
-    }
-    json_object_set_new(ud, id, entry);
-}
-
-/* Whether `v` is an array of broker ids; an ISR that is not one counts as unknown (at risk). */
-static bool broker_ids(const json_t *v)
-{
-    size_t i;
-    const json_t *id;
-    if (!json_is_array(v))
-        return false;
-    json_array_foreach(v, i, id)
-    {
-        if (!json_is_integer(id) || json_integer_value(id) < 0)
-            return false;
-    }
-    return true;
+    json_object_set_new(ud, id, zk_watch_parse_broker(data, (size_t)len, owner));
 }
 
 /* The leader and ISR the controller wrote for one partition, and the topic's own
@@ -198,17 +245,10 @@ static int add_partition_states(zk_watch *w, const char *topic, json_t *parts, s
     int len = 0, rc = ZOK;
     json_t *min_insync = json_null();
     cleanup_free char *config = read_node(w->zh, config_path, &len, &rc, NULL);
-    if (config) {
-        cleanup_json json_t *doc = json_loadb(config, (size_t)len, 0, NULL);
-        const char *v = json_string_value(
-            json_object_get(json_object_get(doc, "config"), "min.insync.replicas"));
-        char *end = NULL;
-        long n = v ? strtol(v, &end, 10) : 0;
-        if (v && *v && !*end && n > 0 && n < 1000)
-            min_insync = json_integer(n);
-    } else if (rc != ZNONODE) {
+    if (config)
+        min_insync = zk_watch_parse_min_insync(config, (size_t)len);
+    else if (rc != ZNONODE)
         return rc;
-    }
     for (size_t i = from; i < json_array_size(parts); i++) {
         json_t *p = json_array_get(parts, i);
         json_object_set(p, "min_insync", min_insync);
@@ -220,11 +260,7 @@ static int add_partition_states(zk_watch *w, const char *topic, json_t *parts, s
             json_decref(min_insync);
             return rc;
         }
-        cleanup_json json_t *doc = state ? json_loadb(state, (size_t)len, 0, NULL) : NULL;
-        json_t *leader = json_object_get(doc, "leader"), *isr = json_object_get(doc, "isr");
-        json_object_set_new(p, "leader",
-                            json_is_integer(leader) ? json_incref(leader) : json_null());
-        json_object_set_new(p, "isr", broker_ids(isr) ? json_incref(isr) : json_null());
+        zk_watch_parse_partition_state(state, (size_t)len, p);
     }
     json_decref(min_insync);
     return ZOK;
@@ -256,9 +292,7 @@ static json_t *read_controller(zk_watch *w)
     cleanup_free char *path = mk_xasprintf("%s/controller", w->chroot);
     int len = 0, rc = ZOK;
     cleanup_free char *data = read_node(w->zh, path, &len, &rc, NULL);
-    cleanup_json json_t *doc = data ? json_loadb(data, (size_t)len, 0, NULL) : NULL;
-    json_t *id = json_object_get(doc, "brokerid");
-    return json_is_integer(id) ? json_incref(id) : json_null();
+    return data ? zk_watch_parse_controller(data, (size_t)len) : json_null();
 }
 
 /* ---- what a dead broker left behind ---------------------------------------------------------- */

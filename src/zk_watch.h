@@ -32,6 +32,10 @@
 #ifndef MK_ZK_WATCH_H
 #define MK_ZK_WATCH_H
 
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "core_queue.h"
 
 typedef struct zk_watch zk_watch;
@@ -51,8 +55,23 @@ void zk_watch_refresh(zk_watch *w, unsigned long seq);
  * (its registration, /controller), so a new broker with that id can register at once. */
 void zk_watch_remove_session_nodes(zk_watch *w, const char *owner);
 
-/* Parses a /brokers/topics/<topic> document's partitions into `out` (an array it appends
- * {"topic","partition","replicas"} objects to). Returns -1 if the document is not one. */
+/* ---- the contents of the nodes read (pure functions, for the thread, the tests and the fuzzer)
+ * `data` is the node's bytes, `len` of them, not necessarily NUL-terminated, never trusted. */
+
+/* A /brokers/topics/<topic> document's partitions appended to `out` (an array) as
+ * {"topic", "partition": 0..2^31-1, "replicas": [id >= 0...]} objects. Returns -1, appending
+ * nothing, if the document is not one. */
 int zk_watch_parse_topic(const char *topic, const char *data, size_t len, json_t *out);
+/* A /brokers/ids/<id> registration as the "brokers" entry above: only the fields present with
+ * their expected type (host, rack, timestamp strings; port, jmx_port, version integers; endpoints
+ * the strings of its array), plus "owner" when `owner` is not 0. Never NULL. */
+json_t *zk_watch_parse_broker(const char *data, size_t len, int64_t owner);
+/* A /config/topics/<topic> document's min.insync.replicas as an integer 1..999, else null. */
+json_t *zk_watch_parse_min_insync(const char *data, size_t len);
+/* A partition's state node into `part`: "leader" (an integer or null) and "isr" (an array of
+ * broker ids or null). `data` NULL: no state node yet, both null. */
+void zk_watch_parse_partition_state(const char *data, size_t len, json_t *part);
+/* The /controller node's "brokerid" (an integer) or null. */
+json_t *zk_watch_parse_controller(const char *data, size_t len);
 
 #endif

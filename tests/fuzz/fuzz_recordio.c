@@ -21,11 +21,7 @@
 
 #include "recordio.h"
 
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            __builtin_trap();                                                                      \
-    } while (0)
+#include "fuzz_check.h"
 
 static uint64_t next_random(uint64_t *s)
 {

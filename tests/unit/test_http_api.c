@@ -639,6 +639,8 @@ static void test_v1_rejections_never_reach_core(void **state)
         {"GET", "/v1/brokers", "admin:wrong", NULL, 401, "authentication required"},
         {"GET", "/v1/brokers/abc", ADMIN, NULL, 400, "broker id"},
         {"GET", "/v1/brokers/-1", ADMIN, NULL, 400, "broker id"},
+        {"GET", "/v1/brokers/%207", ADMIN, NULL, 400, "broker id"}, /* strtol took " 7" */
+        {"GET", "/v1/brokers/+7", ADMIN, NULL, 400, "broker id"},
         {"PUT", "/v1/brokers?force=maybe", ADMIN, NULL, 400, "force"},
         {"POST", "/v1/topics", ADMIN, "{\"name\": ", 400, "body: not valid JSON"},
         {"POST", "/v1/topics", ADMIN, "[1]", 400, "body: must be a JSON object"},

@@ -1,0 +1,407 @@
+/*
+ * http_request: the routes of /v0, /health, `/` and /v1 as tables of matches, and the arguments of
+ * each, checked without the server (see http_request.h).
+ *
+ * Nothing here allocates but the arguments' JSON: a request that fails a check costs one formatted
+ * message in the struct. libmicrohttpd has already decoded the path and the query; the path is
+ * split here (on the decoded text, so an escaped '/' inside a topic name is a separator, as it is
+ * for the server, which never sees the escape) and each argument is checked for its own rules.
+ */
+#include "http_request.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define MAX_TASK_ID      255
+#define MAX_COUNT_DIGITS 9 /* more digits is out of range for every kind (and fits a long) */
+#define V0_MAX_SEGS      5
+#define V1_MAX_SEGS      6
+
+/* ---- shared helpers ---------------------------------------------------------------------------
+ */
+
+/* A client's text quoted back in an error: at most `size`-1 printable ASCII bytes, others as '?',
+ * so the message is always valid UTF-8 (jansson refuses anything else) and has no control bytes. */
+const char *http_printable(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; s[n] && n + 1 < size; n++)
+        out[n] = s[n] >= 0x20 && s[n] < 0x7f ? s[n] : '?';
+    out[n] = '\0';
+    return out;
+}
+
+int http_parse_force(const char *v, bool *force)
+{
+    *force = v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+    if (v && !*force && strcmp(v, "false") != 0 && strcmp(v, "0") != 0)
+        return -1;
+    return 0;
+}
+
+int http_split_path(char *path, char **seg, int max)
+{
+    int n = 0;
+    size_t len = strlen(path);
+    if (len > 1 && path[len - 1] == '/')
+        path[len - 1] = '\0';
+    if (path[0] != '/')
+        return -1;
+    if (path[1] == '\0')
+        return 0;
+    char *p = path + 1;
+    while (p) {
+        if (n == max)
+            return -1;
+        char *slash = strchr(p, '/');
+        if (slash)
+            *slash = '\0';
+        if (!*p)
+            return -1;
+        seg[n++] = p;
+        p = slash ? slash + 1 : NULL;
+    }
+    return n;
+}
+
+static int fail(http_request *r, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(http_request *r, unsigned status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->error, sizeof(r->error), fmt, ap);
+    va_end(ap);
+    r->status = status;
+    json_decref(r->args);
+    r->args = NULL;
+    return -1;
+}
+
+/* The path copied and split, or -1 after a 404 (too long, empty segments, too many). */
+static int split_url(http_request *r, const char *url, char *path, char **seg, int max)
+{
+    size_t len = strlen(url);
+    if (len >= HTTP_MAX_PATH)
+        return fail(r, 404, "no such route");
+    memcpy(path, url, len + 1);
+    return http_split_path(path, seg, max);
+}
+
+static int no_route(http_request *r, const char *url)
+{
+    char quoted[80];
+    return fail(r, 404, "no such route: %s", http_printable(url, quoted, sizeof(quoted)));
+}
+
+/* ---- /v0, /health and the page ----------------------------------------------------------------
+ */
+
+typedef struct {
+    bool changing;
+    const char *request;                    /* the core request's name; NULL for the HTML page */
+    const char *task, *member_kind, *count; /* path arguments, NULL when the route has none */
+} v0_route;
+
+/* Matches the path's segments to a route; false if none. */
+static bool match_v0(char **seg, int n, v0_route *r)
+{
+    bool v0 = n >= 2 && strcmp(seg[0], "v0") == 0;
+    *r = (v0_route){0};
+    if (n == 0)
+        return true; /* the page */
+    if (n == 1 && strcmp(seg[0], "health") == 0)
+        r->request = "health";
+    else if (v0 && n == 2 && strcmp(seg[1], "status") == 0)
+        r->request = "status";
+    else if (v0 && n == 3 && strcmp(seg[1], "container") == 0)
+        r->request = "container", r->task = seg[2];
+    else if (v0 && n == 4 && strcmp(seg[1], "task") == 0 && strcmp(seg[2], "kill") == 0)
+        r->request = "kill", r->changing = true, r->task = seg[3];
+    else if (v0 && n == 3 && strcmp(seg[2], "reflate") == 0)
+        r->request = "reflate", r->changing = true, r->member_kind = seg[1];
+    else if (v0 && n == 4 && strcmp(seg[2], "scale") == 0)
+        r->request = "scale", r->changing = true, r->member_kind = seg[1], r->count = seg[3];
+    else
+        return false;
+    return true;
+}
+
+static bool valid_task_id(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+    return n > 0 && n <= MAX_TASK_ID && s[n] == '\0';
+}
+
+/* Decimal digits only (no sign, no space), at most `max`; -1 otherwise, with the reason in `why`.
+ */
+static long parse_count(const char *s, long max, const char **why)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || s[n] != '\0') {
+        *why = "must be a whole number written with digits only";
+        return -1;
+    }
+    while (n > 1 && *s == '0') /* leading zeros do not make a number too large */
+        s++, n--;
+    long v = n > MAX_COUNT_DIGITS ? max + 1 : strtol(s, NULL, 10);
+    if (v > max) {
+        *why = "is too large";
+        return -1;
+    }
+    return v;
+}
+
+static int parse_v0(http_request *out, const char *method, const char *url, const char *force_text)
+{
+    char path[HTTP_MAX_PATH], quoted[80];
+    char *seg[V0_MAX_SEGS] = {0};
+    v0_route r;
+    int n = split_url(out, url, path, seg, (int)MK_ARRAY_LEN(seg));
+    if (n < 0)
+        return out->status ? -1 : no_route(out, url);
+    if (!match_v0(seg, n, &r))
+        return no_route(out, url);
+    bool is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    bool is_post = strcmp(method, "POST") == 0;
+    if (!(is_get || (is_post && r.changing))) {
+        out->allow = r.changing ? "GET, HEAD, POST" : "GET, HEAD";
+        return fail(out, 405, "method not allowed");
+    }
+    out->routed = true;
+    out->open = r.request && strcmp(r.request, "health") == 0;
+    out->changing = r.changing;
+
+    const char *mk = r.member_kind;
+    if (mk && strcmp(mk, "kafka") != 0 && strcmp(mk, "zookeeper") != 0)
+        return fail(out, 404, "unknown kind '%s': use kafka or zookeeper",
+                    http_printable(mk, quoted, sizeof(quoted)));
+    if (r.task && !valid_task_id(r.task))
+        return fail(out, 400, "task id: must be 1 to %d letters, digits, '.', '_' or '-'",
+                    MAX_TASK_ID);
+    long count = 0;
+    bool force = false;
+    if (r.count) {
+        const char *why = "is invalid";
+        long max = strcmp(mk, "kafka") == 0 ? 1000 : 99;
+        count = parse_count(r.count, max, &why);
+        if (count < 0)
+            return fail(out, 400, "count: %s (a whole number from 0 to %ld for %s, got '%s')", why,
+                        max, mk, http_printable(r.count, quoted, 24));
+        if (http_parse_force(force_text, &force) < 0)
+            return fail(out, 400, "force: must be true, false, 1 or 0");
+    }
+    if (!r.request) {
+        out->page = true;
+        return 0;
+    }
+    out->core = r.request;
+    out->args = json_object();
+    if (r.task)
+        json_object_set_new(out->args, "task_id", json_string(r.task));
+    if (mk)
+        json_object_set_new(out->args, "kind", json_string(mk));
+    if (r.count) {
+        json_object_set_new(out->args, "count", json_integer(count));
+        json_object_set_new(out->args, "force", json_boolean(force));
+    }
+    return 0;
+}
+
+/* ---- /v1 --------------------------------------------------------------------------------------
+ */
+
+typedef enum { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8 } method_bit;
+
+typedef struct {
+    unsigned methods;   /* allowed */
+    unsigned changing;  /* those of `methods` that change something (need credentials) */
+    const char *core;   /* the core request answering it, or NULL */
+    const char *admin;  /* the kafka_admin operation, or NULL */
+    const char *topic;  /* path arguments */
+    const char *broker; /* "<id>" */
+    const char *key;    /* a config key */
+    bool body;          /* the body is the operation's arguments */
+} v1_route;
+
+static unsigned method_of(const char *m)
+{
+    if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0)
+        return M_GET;
+    if (strcmp(m, "POST") == 0)
+        return M_POST;
+    if (strcmp(m, "PUT") == 0)
+        return M_PUT;
+    if (strcmp(m, "DELETE") == 0)
+        return M_DELETE;
+    return 0;
+}
+
+static const char *allow_header(unsigned methods)
+{
+    static const char *const texts[16] = {
+        [M_GET] = "GET, HEAD",
+        [M_GET | M_PUT | M_POST] = "GET, HEAD, PUT, POST",
+        [M_POST] = "POST",
+        [M_GET | M_POST] = "GET, HEAD, POST",
+        [M_GET | M_DELETE] = "GET, HEAD, DELETE",
+        [M_PUT | M_POST] = "PUT, POST",
+        [M_DELETE] = "DELETE",
+    };
+    return texts[methods & 15] ? texts[methods & 15] : "GET";
+}
+
+/* The route for `method`'s path segments after "v1"; false if no route has that path. The
+ * operation may depend on the method (GET/DELETE on a topic), so `method` narrows it. */
+static bool match_v1(char **seg, int n, unsigned method, v1_route *r)
+{
+    *r = (v1_route){0};
+    const char *a = n > 0 ? seg[0] : "";
+    if (n == 1 && strcmp(a, "connection") == 0) {
+        *r = (v1_route){.methods = M_GET, .core = "connection"};
+    } else if (n == 1 && strcmp(a, "plan") == 0) {
+        *r = (v1_route){.methods = M_GET, .core = "plan"};
+    } else if (n == 1 && strcmp(a, "brokers") == 0) {
+        *r = (v1_route){.methods = M_GET | M_PUT | M_POST, .changing = M_PUT | M_POST};
+        r->core = method == M_GET ? "brokers" : "restart";
+    } else if (n == 2 && strcmp(a, "brokers") == 0) {
+        *r = (v1_route){
+            .methods = M_GET | M_PUT | M_POST, .changing = M_PUT | M_POST, .broker = seg[1]};
+        r->core = method == M_GET ? "broker" : "restart";
+    } else if (n == 1 && strcmp(a, "topics") == 0) {
+        *r = (v1_route){.methods = M_GET | M_POST, .changing = M_POST};
+        r->admin = method == M_GET ? "topics" : "topic_create";
+        r->body = method == M_POST;
+    } else if (n == 2 && strcmp(a, "topics") == 0) {
+        *r = (v1_route){.methods = M_GET | M_DELETE, .changing = M_DELETE, .topic = seg[1]};
+        r->admin = method == M_DELETE ? "topic_delete" : "topic_describe";
+    } else if (n == 3 && strcmp(a, "topics") == 0 && strcmp(seg[2], "offsets") == 0) {
+        *r = (v1_route){.methods = M_GET, .admin = "topic_offsets", .topic = seg[1]};
+    } else if (n == 3 && strcmp(a, "topics") == 0 && strcmp(seg[2], "partitions") == 0) {
+        *r = (v1_route){.methods = M_PUT | M_POST,
+                        .changing = M_PUT | M_POST,
+                        .admin = "topic_partitions",
+                        .topic = seg[1],
+                        .body = true};
+    } else if (n == 3 && strcmp(a, "topics") == 0 && strcmp(seg[2], "config") == 0) {
+        *r = (v1_route){.methods = M_PUT | M_POST,
+                        .changing = M_PUT | M_POST,
+                        .admin = "topic_config_set",
+                        .topic = seg[1],
+                        .body = true};
+    } else if (n == 4 && strcmp(a, "topics") == 0 && strcmp(seg[2], "config") == 0) {
+        *r = (v1_route){.methods = M_DELETE,
+                        .changing = M_DELETE,
+                        .admin = "topic_config_unset",
+                        .topic = seg[1],
+                        .key = seg[3]};
+    } else if (n == 3 && strcmp(a, "topics") == 0 && strcmp(seg[2], "producer-test") == 0) {
+        *r = (v1_route){.methods = M_POST,
+                        .changing = M_POST,
+                        .admin = "producer_test",
+                        .topic = seg[1],
+                        .body = true};
+    } else if (n == 2 && strcmp(a, "partitions") == 0 && strcmp(seg[1], "under-replicated") == 0) {
+        *r = (v1_route){.methods = M_GET, .admin = "under_replicated"};
+    } else if (n == 2 && strcmp(a, "partitions") == 0 && strcmp(seg[1], "unavailable") == 0) {
+        *r = (v1_route){.methods = M_GET, .admin = "unavailable"};
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* The body as a JSON object of arguments into out->args (an empty body is {}); -1 after 400/413.
+ */
+static int body_arguments(http_request *out, const char *body, size_t len, bool too_large)
+{
+    if (too_large)
+        return fail(out, 413, "body: larger than %zu bytes", HTTP_MAX_BODY);
+    if (len == 0) {
+        out->args = json_object();
+        return 0;
+    }
+    json_error_t jerr;
+    json_t *doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc) {
+        char quoted[160];
+        return fail(out, 400, "body: not valid JSON (%s, line %d column %d)",
+                    http_printable(jerr.text, quoted, sizeof(quoted)), jerr.line, jerr.column);
+    }
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return fail(out, 400, "body: must be a JSON object");
+    }
+    out->args = doc;
+    return 0;
+}
+
+static int parse_v1(http_request *out, const char *method, const char *url, const char *force_text,
+                    const char *body, size_t body_len, bool too_large)
+{
+    char path[HTTP_MAX_PATH], quoted[80];
+    char *seg[V1_MAX_SEGS + 1] = {0}; /* "v1" and the route's own */
+    v1_route r;
+    unsigned m = method_of(method);
+    int n = split_url(out, url, path, seg, (int)MK_ARRAY_LEN(seg));
+    if (n < 0)
+        return out->status ? -1 : no_route(out, url);
+    if (n < 1 || strcmp(seg[0], "v1") != 0 || !match_v1(seg + 1, n - 1, m, &r))
+        return no_route(out, url);
+    if (!(m & r.methods)) {
+        out->allow = allow_header(r.methods);
+        return fail(out, 405, "method not allowed");
+    }
+    out->routed = true;
+    out->changing = (m & r.changing) != 0;
+
+    bool force = false;
+    if (http_parse_force(force_text, &force) < 0)
+        return fail(out, 400, "force: must be true, false, 1 or 0");
+    if (!r.body)
+        out->args = json_object();
+    else if (body_arguments(out, body, body_len, too_large) < 0)
+        return -1;
+    char name[300], key[300]; /* longer than any valid name: kafka_admin says what is wrong */
+    if (r.topic)
+        json_object_set_new(out->args, "name",
+                            json_string(http_printable(r.topic, name, sizeof(name))));
+    if (r.key)
+        json_object_set_new(out->args, "key", json_string(http_printable(r.key, key, sizeof(key))));
+    if (r.broker) {
+        /* Digits only: strtol alone would take " 7" or "+7" too. */
+        size_t digits = strspn(r.broker, "0123456789");
+        long id = digits > 0 && digits <= 7 && !r.broker[digits] ? strtol(r.broker, NULL, 10) : -1;
+        if (id < 0 || id > 1000000)
+            return fail(out, 400, "broker id: must be a whole number from 0, got '%s'",
+                        http_printable(r.broker, quoted, 24));
+        json_object_set_new(out->args, "id", json_integer(id));
+    }
+    if (r.core && strcmp(r.core, "restart") == 0)
+        json_object_set_new(out->args, "force", json_boolean(force));
+    out->core = r.core;
+    out->admin = r.admin;
+    return 0;
+}
+
+/* ---- the request ------------------------------------------------------------------------------
+ */
+
+int http_request_parse(const char *method, const char *url, const char *force, const char *body,
+                       size_t body_len, bool too_large, http_request *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (strncmp(url, "/v1/", 4) == 0 || strcmp(url, "/v1") == 0)
+        return parse_v1(out, method, url, force, body, body_len, too_large);
+    return parse_v0(out, method, url, force);
+}
+
+void http_request_clear(http_request *r)
+{
+    json_decref(r->args);
+    memset(r, 0, sizeof(*r));
+}
