@@ -39,10 +39,12 @@ static void print_json(const json_t *doc, FILE *out)
 
 static void report_unreachable(const cli_env *env, const cli_invocation *inv, const mk_err *err)
 {
+    bool plain = strncmp(inv->api_url, "http://", 7) == 0;
     fprintf(env->err,
             "mesos-kafka: cannot reach the scheduler: %s\n"
-            "mesos-kafka: is it running at %s? Set MESOS_KAFKA_API or --api to its API's URL\n",
-            err->msg, inv->api_url);
+            "mesos-kafka: is it running at %s? Set MESOS_KAFKA_API or --api to its API's URL%s\n",
+            err->msg, inv->api_url,
+            plain ? " (https://... if it serves HTTPS, with FRAMEWORK_TLS_CERT)" : "");
 }
 
 static void sleep_seconds(double s)
@@ -154,7 +156,12 @@ static int run_call(cli_http *http, const cli_invocation *inv, const cli_call *c
 {
     cli_reply reply;
     mk_err err = {{0}};
-    if (cli_http_call(http, call->method, call->path, call->body, &reply, &err) < 0) {
+    int rc = cli_http_call(http, call->method, call->path, call->body, &reply, &err);
+    if (rc == CLI_HTTP_TLS_FAILED) {
+        fprintf(env->err, "mesos-kafka: %s\n", err.msg); /* one line: the URL is in it */
+        return CLI_EXIT_UNREACHABLE;
+    }
+    if (rc < 0) {
         report_unreachable(env, inv, &err);
         return CLI_EXIT_UNREACHABLE;
     }
@@ -200,6 +207,7 @@ int cli_run(int argc, char **argv, const cli_env *given)
     }
     cleanup_http cli_http *http =
         cli_http_new(inv.api_url, inv.username, inv.password, inv.timeout_s);
+    cli_http_set_ca_cert(http, inv.ca_cert);
     for (int i = 0; i < inv.n_calls && status == CLI_EXIT_OK; i++)
         status = run_call(http, &inv, &inv.calls[i], &env);
     fflush(env.out);

@@ -9,9 +9,11 @@
  * (cli_show.c) or, with --json, as the server's JSON.
  *
  * Where the client sends its requests: --api URL, else MESOS_KAFKA_API, else
- * http://127.0.0.1:<FRAMEWORK_PORT, default 10000>. Credentials: AUTH_USERNAME/AUTH_PASSWORD,
- * the scheduler's own variables; --user overrides the name. The password is never a flag (it
- * would show in `ps`) and never printed.
+ * http://127.0.0.1:<FRAMEWORK_PORT, default 10000>. An https:// URL is verified against
+ * MESOS_KAFKA_CA_CERT (a PEM file of CA certificates; default: the system's CAs); a certificate
+ * that does not verify is one line on stderr and CLI_EXIT_UNREACHABLE. Credentials:
+ * AUTH_USERNAME/AUTH_PASSWORD (or AUTH_PASSWORD_FILE), the scheduler's own variables; --user
+ * overrides the name. The password is never a flag (it would show in `ps`) and never printed.
  *
  * Exit statuses: CLI_EXIT_OK; CLI_EXIT_FAILED when the server refused or the operation failed
  * (the server's error on stderr); CLI_EXIT_USAGE for a command line that is wrong before any
@@ -71,6 +73,7 @@ typedef struct cli_invocation {
     char *api_url;
     char *username; /* NULL: no credentials */
     char *password; /* secret */
+    char *ca_cert;  /* MESOS_KAFKA_CA_CERT; NULL: the system's CAs */
     double timeout_s;
 } cli_invocation;
 

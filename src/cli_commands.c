@@ -432,7 +432,10 @@ static void print_options_help(FILE *out)
             "  --api URL     the scheduler's API (default: $MESOS_KAFKA_API, else\n"
             "                http://127.0.0.1:$FRAMEWORK_PORT, port %d when that is unset)\n"
             "  --user NAME   the name for HTTP Basic auth (default: $AUTH_USERNAME); the password\n"
-            "                is read from $AUTH_PASSWORD only, never from the command line\n"
+            "                is read from $AUTH_PASSWORD (or the file $AUTH_PASSWORD_FILE) only,\n"
+            "                never from the command line\n"
+            "An https:// URL is verified against the CA certificates in $MESOS_KAFKA_CA_CERT\n"
+            "(a PEM file; default: the system's).\n"
             "  --json        print the server's JSON reply instead of tables\n"
             "  --timeout S   seconds to wait for each request (default %.0f)\n",
             CLI_DEFAULT_PORT, CLI_DEFAULT_TIMEOUT_S);

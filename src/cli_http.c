@@ -19,6 +19,7 @@ struct cli_http {
     char *base_url;
     char *username;
     char *password;
+    char *ca_cert;
     long timeout_ms;
 };
 
@@ -72,6 +73,7 @@ void cli_http_free(cli_http *c)
         free(c->password);
     }
     free(c->username);
+    free(c->ca_cert);
     free(c->base_url);
     free(c);
 }
@@ -79,6 +81,32 @@ void cli_http_free(cli_http *c)
 void cli_http_freep(cli_http **c)
 {
     cli_http_free(*c);
+}
+
+void cli_http_set_ca_cert(cli_http *c, const char *ca_file)
+{
+    free(c->ca_cert);
+    c->ca_cert = ca_file ? mk_xstrdup(ca_file) : NULL;
+}
+
+/* The failures that mean "no trustworthy TLS session", told apart from "nobody answered". */
+static bool is_tls_failure(CURLcode rc)
+{
+    return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
+           rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM ||
+           rc == CURLE_SSL_ISSUER_ERROR;
+}
+
+static int tls_failure(const cli_http *c, CURLcode rc, const char *reason, mk_err *err)
+{
+    const char *against = c->ca_cert ? "MESOS_KAFKA_CA_CERT " : "the system's CA certificates";
+    if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_ISSUER_ERROR)
+        mk_err_set(err, "the scheduler at %s: its TLS certificate did not verify against %s%s (%s)",
+                   c->base_url, against, c->ca_cert ? c->ca_cert : "", reason);
+    else
+        mk_err_set(err, "the scheduler at %s: no TLS session (%s); is its API served over HTTPS?",
+                   c->base_url, reason);
+    return CLI_HTTP_TLS_FAILED;
 }
 
 const char *cli_http_base(const cli_http *c)
@@ -132,6 +160,8 @@ int cli_http_call(cli_http *c, const char *method, const char *path, const json_
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L); /* "topic describe .." must not become /v1/ */
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "mesos-kafka-cli");
+    if (c->ca_cert)
+        curl_easy_setopt(curl, CURLOPT_CAINFO, c->ca_cert);
     if (c->username) {
         curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(curl, CURLOPT_USERNAME, c->username);
@@ -143,8 +173,11 @@ int cli_http_call(cli_http *c, const char *method, const char *path, const json_
     curl_slist_free_all(headers);
     if (rc != CURLE_OK) {
         free(received.data);
-        return mk_err_set(err, "%s %s: %s", method, url,
-                          curl_reason[0] ? curl_reason : curl_easy_strerror(rc));
+        const char *reason = curl_reason[0] ? curl_reason : curl_easy_strerror(rc);
+        if (is_tls_failure(rc))
+            return tls_failure(c, rc, reason, err);
+        mk_err_set(err, "%s %s: %s", method, url, reason);
+        return CLI_HTTP_UNREACHABLE;
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);
     reply->text = received.data ? received.data : mk_xstrdup("");

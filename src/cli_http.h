@@ -36,12 +36,20 @@ void cli_http_free(cli_http *c);
 void cli_http_freep(cli_http **c);
 #define cleanup_http __attribute__((cleanup(cli_http_freep)))
 
+/* Verifies an https:// server against the CA certificates of this PEM file (NULL: the system's
+ * CAs, libcurl's default). */
+void cli_http_set_ca_cert(cli_http *c, const char *ca_file);
+
 /* The base URL as used (for messages). */
 const char *cli_http_base(const cli_http *c);
 
 /* Sends `method` to base + path (path starts with '/', already escaped); `body` (may be NULL) is
  * sent as JSON. Fills `reply` (clear it with cli_reply_clear). Returns 0 when the server answered
- * with any status, -1 with `err` when it could not be reached or the transfer failed. */
+ * with any status, CLI_HTTP_UNREACHABLE with `err` when it could not be reached or the transfer
+ * failed, CLI_HTTP_TLS_FAILED with `err` (one sentence) when TLS could not be set up with it: its
+ * certificate did not verify, or it does not speak TLS. */
+#define CLI_HTTP_UNREACHABLE (-1)
+#define CLI_HTTP_TLS_FAILED  (-2)
 int cli_http_call(cli_http *c, const char *method, const char *path, const json_t *body,
                   cli_reply *reply, mk_err *err);
 void cli_reply_clear(cli_reply *r);

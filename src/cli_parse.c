@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cli_http.h"
+#include "tls_pem.h"
 
 static const char *const global_options[] = {"api", "user", "timeout", "json"};
 
@@ -275,6 +276,28 @@ static int check_arguments(const cli_env *env, const cli_command *c, const cli_a
     return 0;
 }
 
+/* AUTH_PASSWORD, or the file AUTH_PASSWORD_FILE names (as the scheduler reads them). */
+static int resolve_password(const cli_env *env, cli_invocation *inv)
+{
+    const char *password = env_value(env, "AUTH_PASSWORD");
+    const char *file = env_value(env, "AUTH_PASSWORD_FILE");
+    if (password && file) {
+        usage_error(env, NULL, NULL,
+                    "AUTH_PASSWORD: set either AUTH_PASSWORD or AUTH_PASSWORD_FILE, not both");
+        return -1;
+    }
+    if (!file) {
+        inv->password = password ? mk_xstrdup(password) : NULL;
+        return 0;
+    }
+    mk_err err = {{0}};
+    if (mk_read_secret_file(file, &inv->password, &err) < 0) {
+        usage_error(env, NULL, NULL, "AUTH_PASSWORD_FILE: %s (got '%s')", err.msg, file);
+        return -1;
+    }
+    return 0;
+}
+
 /* --api, MESOS_KAFKA_API, or the local default; "host:port" gets http:// in front. */
 static int resolve_settings(const cli_env *env, const cli_args *a, cli_invocation *inv)
 {
@@ -310,12 +333,20 @@ static int resolve_settings(const cli_env *env, const cli_args *a, cli_invocatio
         }
         inv->timeout_s = t;
     }
+    const char *ca = env_value(env, "MESOS_KAFKA_CA_CERT");
+    if (ca) {
+        char why[256];
+        const char *problem = tls_pem_check_certificate(ca, why, sizeof(why));
+        if (problem) {
+            usage_error(env, NULL, NULL, "MESOS_KAFKA_CA_CERT: %s (got '%s')", problem, ca);
+            return -1;
+        }
+        inv->ca_cert = mk_xstrdup(ca);
+    }
     const char *user = a->user ? a->user : env_value(env, "AUTH_USERNAME");
-    const char *password = env_value(env, "AUTH_PASSWORD");
     inv->username = user ? mk_xstrdup(user) : NULL;
-    inv->password = user && password ? mk_xstrdup(password) : NULL;
     inv->json = a->json;
-    return 0;
+    return user ? resolve_password(env, inv) : 0;
 }
 
 int cli_parse(int argc, char **argv, const cli_env *env, cli_invocation *inv)
@@ -407,6 +438,7 @@ void cli_invocation_clear(cli_invocation *inv)
     free(inv->help_text);
     free(inv->api_url);
     free(inv->username);
+    free(inv->ca_cert);
     if (inv->password) {
         explicit_bzero(inv->password, strlen(inv->password));
         free(inv->password);

@@ -460,7 +460,7 @@ void cli_show_refusal(const cli_reply *reply, const char *method, const char *pa
         if (username)
             fprintf(err,
                     "mesos-kafka: the scheduler did not accept user '%s' and the password "
-                    "in AUTH_PASSWORD\n",
+                    "in AUTH_PASSWORD (or AUTH_PASSWORD_FILE)\n",
                     username);
         fprintf(err, "mesos-kafka: set AUTH_USERNAME and AUTH_PASSWORD to the scheduler's "
                      "credentials (--user overrides the name)\n");

@@ -35,16 +35,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tls_pem.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------------------------------------- */
 /* The table. */
 
-static const char *rule_role(const char *role);
-static const char *rule_framework_name(const char *name);
-static const char *rule_url(const char *url);
-static const char *rule_username(const char *user);
-static const char *rule_kafka_options(const char *options);
+static const char *rule_role(const char *role, char *why, size_t n);
+static const char *rule_framework_name(const char *name, char *why, size_t n);
+static const char *rule_url(const char *url, char *why, size_t n);
+static const char *rule_username(const char *user, char *why, size_t n);
+static const char *rule_kafka_options(const char *options, char *why, size_t n);
 
 #define SECTION(title)                                                                             \
     {                                                                                              \
@@ -75,8 +76,16 @@ const config_var config_vars[] = {
      .doc = "Host name the framework reports to Mesos (and uses in the web UI link)."},
     {.name = "FRAMEWORK_PORT", .type = VT_PORT, .default_value = "10000", .min = 1, .max = 65535,
      .offset = AT(framework_port), .doc = "TCP port of the framework's HTTP API and status page."},
+    {.name = "FRAMEWORK_TLS_CERT", .type = VT_FILE, .derived = "the API is plain HTTP",
+     .offset = AT(framework_tls_cert), .rule = tls_pem_check_certificate,
+     .doc = "PEM file of the API's certificate (its chain may follow); with FRAMEWORK_TLS_KEY the "
+            "API serves HTTPS only."},
+    {.name = "FRAMEWORK_TLS_KEY", .type = VT_FILE, .derived = "required with FRAMEWORK_TLS_CERT",
+     .offset = AT(framework_tls_key), .rule = tls_pem_check_key,
+     .doc = "PEM file of the unencrypted private key of FRAMEWORK_TLS_CERT; set both or neither."},
     {.name = "FRAMEWORK_WEBUI_URL", .type = VT_NONEMPTY,
-     .derived = "http://<FRAMEWORK_HOSTNAME>:<FRAMEWORK_PORT>/", .offset = AT(framework_webui_url),
+     .derived = "http://<FRAMEWORK_HOSTNAME>:<FRAMEWORK_PORT>/ (https:// with FRAMEWORK_TLS_CERT)",
+     .offset = AT(framework_webui_url),
      .rule = rule_url, .doc = "Link to the framework's status page shown in the Mesos UI."},
     {.name = "FRAMEWORK_FAILOVER_TIMEOUT", .type = VT_DURATION, .default_value = "1w", .min = 0,
      .max = 365 * DAY, .offset = AT(failover_timeout_s),
@@ -491,7 +500,7 @@ static const char *check_readable_file(const char *path, char *why, size_t n)
 
 /* Mesos's role rules: "*" alone, or '/'-separated components, none of which is ".", ".." or "*"
  * or starts with '-', with no whitespace or control characters anywhere. */
-static const char *rule_role(const char *role)
+static const char *rule_role(const char *role, char *why, size_t n)
 {
     if (strcmp(role, "*") == 0)
         return NULL;
@@ -518,7 +527,7 @@ static const char *rule_role(const char *role)
     }
 }
 
-static const char *rule_framework_name(const char *name)
+static const char *rule_framework_name(const char *name, char *why, size_t n)
 {
     /* It names the state file and the ZooKeeper chroot, so it must be safe as both. */
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
@@ -532,7 +541,7 @@ static const char *rule_framework_name(const char *name)
 
 /* Kafka property keys as server.properties spells them; the ones the scheduler sets per broker are
  * refused, since a fleet-wide value would break every broker. */
-static const char *rule_kafka_options(const char *options)
+static const char *rule_kafka_options(const char *options, char *why, size_t n)
 {
     static const char *const owned[] = {
         "broker.id", "zookeeper.connect", "listeners",     "advertised.listeners",
@@ -565,7 +574,7 @@ static const char *rule_kafka_options(const char *options)
     return NULL;
 }
 
-static const char *rule_url(const char *url)
+static const char *rule_url(const char *url, char *why, size_t n)
 {
     if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
         return "must start with http:// or https://";
@@ -575,7 +584,7 @@ static const char *rule_url(const char *url)
     return NULL;
 }
 
-static const char *rule_username(const char *user)
+static const char *rule_username(const char *user, char *why, size_t n)
 {
     return strchr(user, ':') ? "must not contain ':' (HTTP Basic authentication cannot carry it)"
                              : NULL;
@@ -609,6 +618,15 @@ static bool in_range(const config_var *v, double x)
     return low_ok && x <= v->max;
 }
 
+void config_describe_secret_file(const config_var *v, char *buf, size_t n)
+{
+    snprintf(
+        buf, n,
+        "Path of a file holding %s (one trailing newline is dropped), as container secrets are "
+        "given; set this or %s, not both.",
+        v->name, v->name);
+}
+
 /* The short type hint of --help and the Markdown table ("integer, between 0 and 99"). */
 void config_describe_type(const config_var *v, char *buf, size_t n)
 {
@@ -636,6 +654,7 @@ typedef struct {
     config *cfg;
     FILE *errors;
     const char *given[N_VARS]; /* the environment's value; NULL when unset */
+    char *from_file[N_VARS];   /* a secret read from NAME_FILE (given[] points here); wiped */
     bool ok[N_VARS];           /* parsed (or resolved) without a problem */
     int problems;
 } loader;
@@ -655,32 +674,54 @@ void config_put_escaped(FILE *out, const char *s, size_t max)
         fputs("...", out);
 }
 
-/* One problem, one line: "NAME: reason (got 'value')". The value shown is the one from the
- * environment, or the default when the variable was unset; never a secret's. */
-static void report(loader *L, int i, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void report(loader *L, int i, const char *fmt, ...)
+/* One problem, one line: "NAME: reason (got 'value')", `name` being the variable or its _FILE
+ * form and `shown` the value to quote (NULL: none). */
+static void vreport_as(loader *L, int i, const char *name, const char *shown, bool given,
+                       const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+static void vreport_as(loader *L, int i, const char *name, const char *shown, bool given,
+                       const char *fmt, va_list ap)
 {
-    const config_var *v = &config_vars[i];
     L->problems++;
     L->ok[i] = false;
     if (!L->errors)
         return;
     char reason[512];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(reason, sizeof(reason), fmt, ap);
-    va_end(ap);
-    fprintf(L->errors, "%s: ", v->name);
+    fprintf(L->errors, "%s: ", name);
     config_put_escaped(L->errors, reason, sizeof(reason));
-    if (!(v->flags & VF_SECRET)) {
-        const char *shown = L->given[i] ? L->given[i] : v->default_value;
-        if (shown) {
-            fputs(L->given[i] ? " (got '" : " (default '", L->errors);
-            config_put_escaped(L->errors, shown, 200);
-            fputs("')", L->errors);
-        }
+    if (shown) {
+        fputs(given ? " (got '" : " (default '", L->errors);
+        config_put_escaped(L->errors, shown, 200);
+        fputs("')", L->errors);
     }
     fputc('\n', L->errors);
+}
+
+/* A problem of variable i. The value shown is the one from the environment, or the default when
+ * the variable was unset; never a secret's. */
+static void report(loader *L, int i, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void report(loader *L, int i, const char *fmt, ...)
+{
+    const config_var *v = &config_vars[i];
+    const char *shown = (v->flags & VF_SECRET) ? NULL
+                        : L->given[i]          ? L->given[i]
+                                               : v->default_value;
+    va_list ap;
+    va_start(ap, fmt);
+    vreport_as(L, i, v->name, shown, L->given[i] != NULL, fmt, ap);
+    va_end(ap);
+}
+
+/* A problem of the NAME_FILE form of secret i, quoting its path (a path is no secret). */
+static void report_file(loader *L, int i, const char *file_var, const char *path, const char *fmt,
+                        ...) __attribute__((format(printf, 5, 6)));
+static void report_file(loader *L, int i, const char *file_var, const char *path, const char *fmt,
+                        ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport_as(L, i, file_var, path, true, fmt, ap);
+    va_end(ap);
 }
 
 static const char *out_of_range(const config_var *v, char *why, size_t n)
@@ -704,9 +745,9 @@ static const char *parse_value(loader *L, const config_var *v, const char *text,
     case VT_FILE: {
         if (v->type != VT_STRING && !*text)
             return "must not be empty";
-        const char *why_not = v->rule ? v->rule(text) : NULL;
-        if (!why_not && v->type == VT_FILE)
-            why_not = check_readable_file(text, why, n);
+        const char *why_not = v->type == VT_FILE ? check_readable_file(text, why, n) : NULL;
+        if (!why_not && v->rule)
+            why_not = v->rule(text, why, n);
         if (why_not)
             return why_not;
         *(char **)slot = mk_xstrdup(text);
@@ -752,6 +793,30 @@ static const char *parse_value(loader *L, const config_var *v, const char *text,
     return NULL;
 }
 
+/* A secret NAME may come from NAME_FILE instead: *value becomes the file's text. Returns -1 after
+ * reporting when both are set or the file cannot be used. */
+static int secret_from_file(loader *L, int i, const char **value, config_getenv_fn getenv_fn,
+                            void *ctx)
+{
+    const char *name = config_vars[i].name;
+    char file_var[128];
+    snprintf(file_var, sizeof(file_var), "%s_FILE", name);
+    const char *path = getenv_fn(file_var, ctx);
+    if (!path || !*path)
+        return 0;
+    if (*value) {
+        report(L, i, "set either %s or %s, not both", name, file_var);
+        return -1;
+    }
+    mk_err err = {{0}};
+    if (mk_read_secret_file(path, &L->from_file[i], &err) < 0) {
+        report_file(L, i, file_var, path, "%s", err.msg);
+        return -1;
+    }
+    *value = L->from_file[i];
+    return 0;
+}
+
 static void parse_every_variable(loader *L, config_getenv_fn getenv_fn, void *ctx)
 {
     for (int i = 0; i < N_VARS; i++) {
@@ -762,6 +827,8 @@ static void parse_every_variable(loader *L, config_getenv_fn getenv_fn, void *ct
         const char *value = getenv_fn(v->name, ctx);
         if (value && !*value && is_optional(v))
             value = NULL;
+        if ((v->flags & VF_SECRET) && secret_from_file(L, i, &value, getenv_fn, ctx) < 0)
+            continue;
         L->given[i] = value;
         const char *text = value ? value : v->default_value;
         if (!text)
@@ -808,7 +875,8 @@ static void resolve_derived_defaults(loader *L)
     if (unset(L, "FRAMEWORK_WEBUI_URL")) {
         if (ok(L, "FRAMEWORK_HOSTNAME") && ok(L, "FRAMEWORK_PORT"))
             cfg->framework_webui_url =
-                mk_xasprintf("http://%s:%d/", cfg->framework_hostname, cfg->framework_port);
+                mk_xasprintf("%s://%s:%d/", cfg->framework_tls_cert ? "https" : "http",
+                             cfg->framework_hostname, cfg->framework_port);
         else
             L->ok[var_index("FRAMEWORK_WEBUI_URL")] = false;
     }
@@ -842,6 +910,24 @@ static void check_heap_below_memory(loader *L, const char *heap, const char *mem
                mem, res->mem_mb);
 }
 
+/* The API's certificate and key come together, and belong together. */
+static void check_tls_files(loader *L)
+{
+    const config *cfg = L->cfg;
+    bool cert_ok = ok(L, "FRAMEWORK_TLS_CERT"), key_ok = ok(L, "FRAMEWORK_TLS_KEY");
+    if (cert_ok && key_ok && cfg->framework_tls_cert && !cfg->framework_tls_key)
+        report(L, var_index("FRAMEWORK_TLS_KEY"), "is required when FRAMEWORK_TLS_CERT is set");
+    else if (cert_ok && key_ok && !cfg->framework_tls_cert && cfg->framework_tls_key)
+        report(L, var_index("FRAMEWORK_TLS_CERT"), "is required when FRAMEWORK_TLS_KEY is set");
+    else if (cfg->framework_tls_cert && cfg->framework_tls_key) {
+        char why[256];
+        const char *problem =
+            tls_pem_check_pair(cfg->framework_tls_cert, cfg->framework_tls_key, why, sizeof(why));
+        if (problem)
+            report(L, var_index("FRAMEWORK_TLS_KEY"), "%s", problem);
+    }
+}
+
 static void check_cross_variable_rules(loader *L)
 {
     const config *cfg = L->cfg;
@@ -851,14 +937,18 @@ static void check_cross_variable_rules(loader *L)
                "differs from MESOS_USERNAME '%s'; Mesos rejects a principal other than the "
                "authenticated one",
                cfg->mesos_username);
-    if (ok(L, "MESOS_USERNAME") && cfg->mesos_username && !cfg->mesos_password)
+    /* A password that failed on its own (MESOS_PASSWORD_FILE unreadable) is not also missing. */
+    if (ok(L, "MESOS_USERNAME") && ok(L, "MESOS_PASSWORD") && cfg->mesos_username &&
+        !cfg->mesos_password)
         report(L, var_index("MESOS_PASSWORD"), "is required when MESOS_USERNAME is set");
     if (cfg->mesos_password && unset(L, "MESOS_USERNAME"))
         report(L, var_index("MESOS_PASSWORD"), "is set but MESOS_USERNAME is not");
-    if (ok(L, "AUTH_USERNAME") && cfg->auth_username && !cfg->auth_password)
+    if (ok(L, "AUTH_USERNAME") && ok(L, "AUTH_PASSWORD") && cfg->auth_username &&
+        !cfg->auth_password)
         report(L, var_index("AUTH_PASSWORD"), "is required when AUTH_USERNAME is set");
     if (cfg->auth_password && unset(L, "AUTH_USERNAME"))
         report(L, var_index("AUTH_USERNAME"), "is required when AUTH_PASSWORD is set");
+    check_tls_files(L);
     check_heap_below_memory(L, "ZOOKEEPER_HEAP", "ZOOKEEPER_MEM", &cfg->zookeeper_res);
     check_heap_below_memory(L, "KAFKA_HEAP", "KAFKA_MEM", &cfg->kafka_res);
     if (ok(L, "NETWORK_MODE") && cfg->network == NETWORK_USER && !cfg->network_name)
@@ -878,6 +968,12 @@ int config_load(config *out, config_getenv_fn getenv_fn, void *ctx, FILE *errors
     parse_every_variable(&L, getenv_fn, ctx);
     resolve_derived_defaults(&L);
     check_cross_variable_rules(&L);
+    for (int i = 0; i < N_VARS; i++) {
+        if (L.from_file[i]) {
+            explicit_bzero(L.from_file[i], strlen(L.from_file[i]));
+            free(L.from_file[i]);
+        }
+    }
     if (errors)
         fflush(errors);
     if (L.problems > 0)

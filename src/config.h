@@ -35,7 +35,9 @@ typedef struct config {
     char *framework_role;      /* FRAMEWORK_ROLE */
     char *framework_hostname;  /* FRAMEWORK_HOSTNAME (default: this host's name) */
     int framework_port;        /* FRAMEWORK_PORT: the HTTP API */
-    char *framework_webui_url; /* FRAMEWORK_WEBUI_URL (default http://<hostname>:<port>/) */
+    char *framework_tls_cert;  /* FRAMEWORK_TLS_CERT: PEM path; with the key, HTTPS only */
+    char *framework_tls_key;   /* FRAMEWORK_TLS_KEY: PEM path of its private key */
+    char *framework_webui_url; /* FRAMEWORK_WEBUI_URL (default http[s]://<hostname>:<port>/) */
     double failover_timeout_s; /* FRAMEWORK_FAILOVER_TIMEOUT */
     char *statefile_dir;       /* FRAMEWORK_STATEFILE_PATH (a directory) */
     char *statefile_path;      /* derived: <dir>/<name>.state.json */
@@ -94,7 +96,9 @@ typedef struct config {
  * all, and fills `out`. On failure returns the number of problems (> 0) and writes one line per
  * problem to `errors` (may be NULL), "NAME: reason (got 'value')", never with a secret's value;
  * `out` is then left freed (all zero). Returns 0 on success; release with config_free().
- * An empty value counts as unset for variables without a literal default.
+ * An empty value counts as unset for variables without a literal default. A secret NAME may
+ * instead be given as NAME_FILE, the path of a file holding it (read here; one trailing newline
+ * dropped); both at once is a problem.
  */
 typedef const char *(*config_getenv_fn)(const char *name, void *ctx);
 int config_load(config *out, config_getenv_fn getenv_fn, void *ctx, FILE *errors);

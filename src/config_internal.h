@@ -27,12 +27,13 @@ typedef enum {
 } var_type;
 
 enum {
-    VF_SECRET = 1u << 0,    /* never echoed; masked in `mesos-kafka config` */
+    VF_SECRET = 1u << 0,    /* never echoed; masked in `mesos-kafka config`; NAME_FILE too */
     VF_ABOVE_MIN = 1u << 1, /* the minimum itself is excluded (cpus > 0) */
 };
 
-/* A rule beyond the type: NULL when the value is acceptable, else the reason. */
-typedef const char *(*var_rule)(const char *value);
+/* A rule beyond the type: NULL when the value is acceptable, else the reason (a constant, or
+ * written into `why`, n bytes). For a VT_FILE the file is known to be readable by then. */
+typedef const char *(*var_rule)(const char *value, char *why, size_t n);
 
 typedef struct {
     const char *name;
@@ -50,6 +51,9 @@ typedef struct {
 
 extern const config_var config_vars[];
 extern const int config_n_vars;
+
+/* What the docs say of NAME_FILE, the file form every secret NAME also has. */
+void config_describe_secret_file(const config_var *v, char *buf, size_t n);
 
 /* The short type hint of --help and the Markdown table ("integer, between 0 and 99"). */
 void config_describe_type(const config_var *v, char *buf, size_t n);

@@ -44,6 +44,11 @@ void config_print_help(FILE *out)
         else
             fprintf(out, "  %s (%s; optional)\n", v->name, type);
         fprintf(out, "      %s\n", v->doc);
+        if (v->flags & VF_SECRET) {
+            char doc[256];
+            config_describe_secret_file(v, doc, sizeof(doc));
+            fprintf(out, "  %s_FILE (file; optional)\n      %s\n", v->name, doc);
+        }
     }
 }
 
@@ -129,6 +134,11 @@ void config_print_env_example(FILE *out)
             fprintf(out, "\n%s=%s\n", v->name, v->default_value);
         else
             fprintf(out, "\n# %s=\n", v->name);
+        if (v->flags & VF_SECRET) {
+            char doc[256];
+            config_describe_secret_file(v, doc, sizeof(doc));
+            fprintf(out, "\n# %s\n# %s_FILE=\n", doc, v->name);
+        }
     }
 }
 
@@ -169,5 +179,12 @@ void config_print_markdown(FILE *out)
             fputs(")", out);
         }
         fputs(" |\n", out);
+        if (v->flags & VF_SECRET) {
+            char doc[256];
+            config_describe_secret_file(v, doc, sizeof(doc));
+            fprintf(out, "| `%s_FILE` | unset | ", v->name);
+            put_markdown_cell(out, doc);
+            fputs(" (file) |\n", out);
+        }
     }
 }

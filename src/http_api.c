@@ -26,6 +26,7 @@
 #include "http_api_internal.h"
 #include "http_page.h"
 #include "log.h"
+#include "tls_pem.h"
 #include "util.h"
 
 #define COMPONENT       "api"
@@ -260,15 +261,63 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     log_warn(COMPONENT, "http server: %s", msg);
 }
 
+/* TLS 1.2 and 1.3 only, with GnuTLS's normal ciphers. */
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
 static struct MHD_Daemon *start_daemon(http_api *api, unsigned flags)
 {
+    /* With TLS, MHD reads the certificate and key from memory; without, the list is empty. */
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, api->tls_cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, api->tls_key},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    if (api->tls_cert)
+        flags |= MHD_USE_TLS;
     return MHD_start_daemon(
         flags | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
         (uint16_t)api->cfg->framework_port, NULL, NULL, on_request, api, MHD_OPTION_EXTERNAL_LOGGER,
         mhd_log, NULL, /* first, or MHD logs some lines itself */
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
-        MHD_OPTION_END);
+        MHD_OPTION_ARRAY, api->tls_cert ? tls : tls + 3, MHD_OPTION_END);
+}
+
+int http_api_check_tls(const config *cfg, mk_err *err)
+{
+    if (cfg->framework_tls_cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+        return mk_err_set(err, "FRAMEWORK_TLS_CERT: this libmicrohttpd was built without TLS "
+                               "(GnuTLS), so the API cannot serve HTTPS; install a build with TLS "
+                               "or unset FRAMEWORK_TLS_CERT and FRAMEWORK_TLS_KEY");
+    return 0;
+}
+
+/* The certificate and key as MHD takes them: PEM text in memory. */
+static int read_tls_files(http_api *api, mk_err *err)
+{
+    const config *cfg = api->cfg;
+    if (!cfg->framework_tls_cert)
+        return 0;
+    if (http_api_check_tls(cfg, err) < 0)
+        return -1;
+    mk_err why = {{0}};
+    if (mk_read_file(cfg->framework_tls_cert, TLS_PEM_MAX_BYTES, &api->tls_cert, NULL, &why) < 0)
+        return mk_err_set(err, "FRAMEWORK_TLS_CERT: %s (%s)", why.msg, cfg->framework_tls_cert);
+    if (mk_read_file(cfg->framework_tls_key, TLS_PEM_MAX_BYTES, &api->tls_key, NULL, &why) < 0)
+        return mk_err_set(err, "FRAMEWORK_TLS_KEY: %s (%s)", why.msg, cfg->framework_tls_key);
+    return 0;
+}
+
+static void free_api(http_api *api)
+{
+    free(api->challenge);
+    free(api->tls_cert);
+    if (api->tls_key) {
+        explicit_bzero(api->tls_key, strlen(api->tls_key));
+        free(api->tls_key);
+    }
+    free(api);
 }
 
 http_api *http_api_start(const config *cfg, core_queue *queue, mk_err *err)
@@ -285,18 +334,28 @@ http_api *http_api_start(const config *cfg, core_queue *queue, mk_err *err)
         if (*p == '"' || *p == '\\')
             *p = '_';
     api->challenge = mk_xasprintf("Basic realm=\"%s\", charset=\"UTF-8\"", realm);
+    if (read_tls_files(api, err) < 0) {
+        free_api(api);
+        return NULL;
+    }
     /* Both IPv6 and IPv4 where the host has IPv6; IPv4 alone where it does not. */
     api->daemon = start_daemon(api, MHD_USE_DUAL_STACK);
     if (!api->daemon)
         api->daemon = start_daemon(api, 0);
     if (!api->daemon) {
-        free(api->challenge);
-        free(api);
-        mk_err_set(err, "FRAMEWORK_PORT: cannot serve the API on port %d (in use?)",
-                   cfg->framework_port);
+        if (api->tls_cert)
+            mk_err_set(err,
+                       "FRAMEWORK_PORT: cannot serve the API over HTTPS on port %d (in use, or "
+                       "FRAMEWORK_TLS_CERT/FRAMEWORK_TLS_KEY refused by GnuTLS: see the log above)",
+                       cfg->framework_port);
+        else
+            mk_err_set(err, "FRAMEWORK_PORT: cannot serve the API on port %d (in use?)",
+                       cfg->framework_port);
+        free_api(api);
         return NULL;
     }
-    log_info(COMPONENT, "serving the API and status page on port %d%s", cfg->framework_port,
+    log_info(COMPONENT, "serving the API and status page on port %d over %s%s", cfg->framework_port,
+             api->tls_cert ? "HTTPS only" : "plain HTTP",
              api->auth ? " (Basic auth)" : " (read-only: AUTH_USERNAME/AUTH_PASSWORD not set)");
     return api;
 }
@@ -306,8 +365,7 @@ void http_api_stop(http_api *api)
     if (!api)
         return;
     MHD_stop_daemon(api->daemon); /* joins every connection thread, waits included */
-    free(api->challenge);
-    free(api);
+    free_api(api);
 }
 
 void http_api_set_core_timeout(http_api *api, double seconds)

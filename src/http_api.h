@@ -54,7 +54,14 @@
 
 typedef struct http_api http_api;
 
-/* Starts serving on cfg->framework_port (all addresses). The queue must outlive the server. */
+/* Whether HTTPS can be served as configured: with FRAMEWORK_TLS_CERT set, libmicrohttpd must have
+ * been built with TLS (GnuTLS). Returns -1 with the reason otherwise; main() asks before starting
+ * anything, so the answer is a configuration error. */
+int http_api_check_tls(const config *cfg, mk_err *err);
+
+/* Starts serving on cfg->framework_port (all addresses): HTTPS only when cfg->framework_tls_cert
+ * and _key are set (read here, kept in memory until the stop), else plain HTTP. The queue must
+ * outlive the server. */
 http_api *http_api_start(const config *cfg, core_queue *queue, mk_err *err);
 /* Stops accepting, waits for requests in flight, frees. NULL is fine. */
 void http_api_stop(http_api *api);

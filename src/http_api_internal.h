@@ -18,6 +18,8 @@ struct http_api {
     double core_timeout_s;
     bool auth;       /* credentials configured: every route but /health needs them */
     char *challenge; /* the WWW-Authenticate value, built once */
+    char *tls_cert;  /* PEM text of FRAMEWORK_TLS_CERT; NULL: plain HTTP */
+    char *tls_key;   /* PEM text of FRAMEWORK_TLS_KEY; wiped at the stop */
 };
 
 /* A request's body as it arrives (the connection's MHD state). */

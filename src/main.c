@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "http_api.h"
 #include "log.h"
 #include "scheduler.h"
 #include "util.h"
@@ -81,9 +82,10 @@ static void log_configuration(const config *cfg)
     if (cfg->mesos_username)
         log_info("main", "MESOS_USERNAME '%s', MESOS_PRINCIPAL '%s'", cfg->mesos_username,
                  cfg->mesos_principal ? cfg->mesos_principal : cfg->mesos_username);
-    log_info("main", "state file %s; API on port %d; %d ZooKeeper and %d Kafka; network %s",
-             cfg->statefile_path, cfg->framework_port, cfg->zookeeper_count, cfg->kafka_count,
-             network_mode_name(cfg->network));
+    log_info("main", "state file %s; API on port %d (%s); %d ZooKeeper and %d Kafka; network %s",
+             cfg->statefile_path, cfg->framework_port,
+             cfg->framework_tls_cert ? "HTTPS" : "plain HTTP", cfg->zookeeper_count,
+             cfg->kafka_count, network_mode_name(cfg->network));
     log_info("main",
              "failover timeout %.0f s; reconnect backoff up to %.1f s; %d missed heartbeats "
              "mean a lost stream; declined offers refused for %.0f s",
@@ -110,6 +112,12 @@ static int run_scheduler(void)
     config cfg;
     if (load_config(&cfg) < 0)
         return EXIT_USAGE;
+    mk_err err = {{0}};
+    if (http_api_check_tls(&cfg, &err) < 0) {
+        fprintf(stderr, "%s\nmesos-kafka: 1 configuration problem\n", err.msg);
+        config_free(&cfg);
+        return EXIT_USAGE;
+    }
     log_set_level(cfg.loglevel);
     log_configuration(&cfg);
     warn_insecure(&cfg);

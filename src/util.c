@@ -4,10 +4,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -232,6 +234,72 @@ long mk_base64_decode(const char *in, size_t len, unsigned char *out)
     if (pad > 2 || bits >= 6)
         return -1;
     return o;
+}
+
+int mk_read_file(const char *path, size_t max, char **out, size_t *len, mk_err *err)
+{
+    *out = NULL;
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return mk_err_set(err, "cannot read the file: %s", strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return mk_err_set(err, "is not a regular file");
+    if ((unsigned long long)st.st_size > max)
+        return mk_err_set(err, "is larger than %zu bytes", max);
+    char *text = mk_xmalloc(max + 1);
+    size_t used = 0;
+    for (;;) {
+        ssize_t n = read(fd, text + used, max + 1 - used);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            explicit_bzero(text, used);
+            free(text);
+            return mk_err_set(err, "cannot read the file: %s", strerror(e));
+        }
+        if (n == 0)
+            break;
+        used += (size_t)n;
+        if (used > max) { /* it grew since fstat */
+            explicit_bzero(text, used);
+            free(text);
+            return mk_err_set(err, "is larger than %zu bytes", max);
+        }
+    }
+    text[used] = '\0';
+    *out = text;
+    if (len)
+        *len = used;
+    return 0;
+}
+
+#define MAX_SECRET_FILE ((size_t)64 * 1024)
+
+int mk_read_secret_file(const char *path, char **out, mk_err *err)
+{
+    size_t len = 0;
+    if (mk_read_file(path, MAX_SECRET_FILE, out, &len, err) < 0 || !*out)
+        return -1;
+    char *text = *out;
+    const char *problem = NULL;
+    if (strlen(text) != len)
+        problem = "holds a NUL byte";
+    if (len > 0 && text[len - 1] == '\n') {
+        text[--len] = '\0';
+        if (len > 0 && text[len - 1] == '\r')
+            text[--len] = '\0';
+    }
+    if (!problem && len == 0)
+        problem = "is empty";
+    if (problem) {
+        explicit_bzero(text, len);
+        free(text);
+        *out = NULL;
+        return mk_err_set(err, "%s", problem);
+    }
+    return 0;
 }
 
 int mk_consttime_equal(const void *a, size_t alen, const void *b, size_t blen)

@@ -57,6 +57,17 @@ int mk_random_bytes(void *buf, size_t n);
 char *mk_base64_encode(const void *data, size_t len);
 long mk_base64_decode(const char *in, size_t len, unsigned char *out);
 
+/* Reads the whole regular file at `path` (at most `max` bytes) into *out, NUL-terminated, its
+ * length in *len (may be NULL); the caller frees. On failure *out is NULL and `err` says why
+ * without naming the path ("cannot read the file: No such file or directory", "is not a regular
+ * file", "is larger than N bytes"), so the caller can name the variable and the path its own way.
+ */
+int mk_read_file(const char *path, size_t max, char **out, size_t *len, mk_err *err);
+/* A secret kept in a file (NAME_FILE, as container images give them): the file's text with one
+ * trailing newline ("\n" or "\r\n") dropped. Refused, with the reason in `err`: unreadable, larger
+ * than 64 KiB, empty, or holding a NUL byte. The caller wipes (explicit_bzero) and frees *out. */
+int mk_read_secret_file(const char *path, char **out, mk_err *err);
+
 /* Constant-time comparison of two byte strings (length leaks, content does not). */
 int mk_consttime_equal(const void *a, size_t alen, const void *b, size_t blen);
 

@@ -11,6 +11,8 @@
  *     a table on 200, the JSON body and credentials that arrive, a 409 with partitions (exit 1
  *     and the refusal on stderr), a 401, an unreachable port (exit 3), and a restart followed
  *     through the plan to done and to failed.
+ *   - over HTTPS: verified against MESOS_KAFKA_CA_CERT (a wrong CA, the system CAs and a plain
+ *     server each give one line and exit 3); the CA file and AUTH_PASSWORD_FILE are checked first.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 #include <cmocka.h>
 
 #include "test_net.h"
+#include "test_pki.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -414,6 +417,17 @@ static void test_main_dispatch(void **state)
     assert_false(cli_handles("--jsonx"));
 }
 
+/* cli_parse of `cl` in the environment `fe`, its output captured. */
+static int parse_in(command_line *cl, const fake_env *fe, captured *cap, cli_invocation *inv)
+{
+    capture_start(cap);
+    cli_env env = {
+        .getenv = fake_getenv, .getenv_ctx = (void *)fe, .out = cap->out_f, .err = cap->err_f};
+    int status = cli_parse(cl->argc, cl->argv, &env, inv);
+    capture_stop(cap);
+    return status;
+}
+
 /* Where requests go and with which credentials. */
 static void test_settings(void **state)
 {
@@ -459,14 +473,8 @@ static void test_settings(void **state)
         command_line cl;
         split_line(&cl, cases[i].line);
         captured cap;
-        capture_start(&cap);
-        cli_env env = {.getenv = fake_getenv,
-                       .getenv_ctx = (void *)&cases[i].env,
-                       .out = cap.out_f,
-                       .err = cap.err_f};
         cli_invocation inv;
-        int status = cli_parse(cl.argc, cl.argv, &env, &inv);
-        capture_stop(&cap);
+        int status = parse_in(&cl, &cases[i].env, &cap, &inv);
         assert_int_equal(status, cases[i].status);
         if (status == CLI_EXIT_OK) {
             if (cases[i].url)
@@ -895,19 +903,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return ret;
 }
 
-static canned_server *server_start(void)
+/* With `pem` (the server's certificate and key as PEM text), HTTPS only. */
+static canned_server *server_start_with(const char *cert_pem, const char *key_pem)
 {
     canned_server *s = mk_xcalloc(1, sizeof(*s));
     pthread_mutex_init(&s->lock, NULL);
-    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
-                                 NULL, NULL, on_request, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert_pem},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key_pem},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+    s->daemon = MHD_start_daemon(flags | (cert_pem ? MHD_USE_TLS : 0), 0, NULL, NULL, on_request, s,
+                                 MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_ARRAY,
+                                 cert_pem ? tls : tls + 2, MHD_OPTION_END);
     assert_non_null(s->daemon);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     assert_non_null(info);
     s->port = info->port;
-    snprintf(s->base, sizeof(s->base), "MESOS_KAFKA_API=http://127.0.0.1:%d", s->port);
+    snprintf(s->base, sizeof(s->base), "MESOS_KAFKA_API=%s://127.0.0.1:%d",
+             cert_pem ? "https" : "http", s->port);
     return s;
+}
+
+static canned_server *server_start(void)
+{
+    return server_start_with(NULL, NULL);
 }
 
 static void server_stop(canned_server *s)
@@ -934,11 +956,12 @@ typedef struct {
     captured cap;
 } cli_result;
 
-static cli_result run_against(canned_server *s, const char *line)
+/* One command line against `s`, with one more variable ("NAME=value") when `extra` is given. */
+static cli_result run_against_with(canned_server *s, const char *line, const char *extra)
 {
     command_line cl;
     split_line(&cl, line);
-    fake_env fe = {{s->base, "AUTH_USERNAME=admin", "AUTH_PASSWORD=s3cret"}};
+    fake_env fe = {{s->base, "AUTH_USERNAME=admin", "AUTH_PASSWORD=s3cret", extra}};
     cli_result r;
     capture_start(&r.cap);
     cli_env env = {.getenv = fake_getenv,
@@ -952,6 +975,11 @@ static cli_result run_against(canned_server *s, const char *line)
     assert_null(strstr(r.cap.out, "s3cret"));
     assert_null(strstr(r.cap.err, "s3cret"));
     return r;
+}
+
+static cli_result run_against(canned_server *s, const char *line)
+{
+    return run_against_with(s, line, NULL);
 }
 
 static void test_http_table_on_200(void **state)
@@ -1094,6 +1122,153 @@ static void test_http_unreachable(void **state)
     assert_string_equal(cap.out, "");
     capture_free(&cap);
     free(cl.copy);
+}
+
+static char *read_text(const char *path)
+{
+    char *text = NULL;
+    mk_err err = {{0}};
+    if (mk_read_file(path, 1 << 20, &text, NULL, &err) < 0)
+        fail_msg("%s: %s", path, err.msg);
+    return text;
+}
+
+static int count_lines(const char *text)
+{
+    int n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+/* https:// verified against MESOS_KAFKA_CA_CERT: its CA passes, another CA or none (the system's,
+ * which never signed a test certificate) fails in one line with exit 3, and so does a plain
+ * server spoken to with https://. */
+static void test_https_verified_against_the_ca(void **state)
+{
+    test_pki pki = {0};
+    test_pki_make(&pki);
+    cleanup_free char *cert = read_text(pki.server_cert);
+    cleanup_free char *key = read_text(pki.server_key);
+    canned_server *s = server_start_with(cert, key);
+    server_route(s, "GET", "/v1/topics", 200, "{\"topics\": []}");
+    cleanup_free char *ca = mk_xasprintf("MESOS_KAFKA_CA_CERT=%s", pki.ca_cert);
+    cleanup_free char *rogue = mk_xasprintf("MESOS_KAFKA_CA_CERT=%s", pki.rogue_ca);
+
+    cli_result r = run_against_with(s, "topic list --json", ca);
+    assert_int_equal(r.status, CLI_EXIT_OK);
+    assert_contains(r.cap.out, "\"topics\": []");
+    assert_int_equal(s->n_recorded, 1);
+    assert_string_equal(s->recorded[0], "GET /v1/topics  " BASIC_AUTH);
+    capture_free(&r.cap);
+
+    r = run_against_with(s, "topic list", rogue);
+    assert_int_equal(r.status, CLI_EXIT_UNREACHABLE);
+    assert_int_equal(count_lines(r.cap.err), 1);
+    assert_contains(r.cap.err, "its TLS certificate did not verify against MESOS_KAFKA_CA_CERT ");
+    assert_contains(r.cap.err, pki.rogue_ca);
+    capture_free(&r.cap);
+
+    r = run_against(s, "topic list");
+    assert_int_equal(r.status, CLI_EXIT_UNREACHABLE);
+    assert_int_equal(count_lines(r.cap.err), 1);
+    assert_contains(r.cap.err, "did not verify against the system's CA certificates");
+    capture_free(&r.cap);
+    assert_int_equal(s->n_recorded, 1); /* no request went out unverified */
+    server_stop(s);
+
+    canned_server *plain = server_start();
+    cleanup_free char *https_base =
+        mk_xasprintf("MESOS_KAFKA_API=https://127.0.0.1:%d", plain->port);
+    snprintf(plain->base, sizeof(plain->base), "%s", https_base);
+    r = run_against_with(plain, "topic list", ca);
+    assert_int_equal(r.status, CLI_EXIT_UNREACHABLE);
+    assert_int_equal(count_lines(r.cap.err), 1);
+    assert_contains(r.cap.err, "no TLS session");
+    capture_free(&r.cap);
+    server_stop(plain);
+    test_pki_remove(&pki);
+}
+
+/* MESOS_KAFKA_CA_CERT must be a readable PEM certificate; AUTH_PASSWORD_FILE replaces
+ * AUTH_PASSWORD as it does for the scheduler. */
+static void test_ca_and_password_file_settings(void **state)
+{
+    test_pki pki = {0};
+    test_pki_make(&pki);
+    cleanup_free char *pw_path = mk_xasprintf("%s/password", pki.dir);
+    FILE *f = fopen(pw_path, "w");
+    assert_non_null(f);
+    fputs("from-a-file\n", f);
+    fclose(f);
+    cleanup_free char *ca = mk_xasprintf("MESOS_KAFKA_CA_CERT=%s", pki.ca_cert);
+    cleanup_free char *not_pem = mk_xasprintf("MESOS_KAFKA_CA_CERT=%s", pki.not_pem);
+    cleanup_free char *pw_file = mk_xasprintf("AUTH_PASSWORD_FILE=%s", pw_path);
+    const struct {
+        fake_env env;
+        int status;
+        const char *ca, *password, *error;
+    } cases[] = {
+        {{{ca}}, CLI_EXIT_OK, pki.ca_cert, NULL, NULL},
+        {{{"MESOS_KAFKA_CA_CERT="}}, CLI_EXIT_OK, NULL, NULL, NULL},
+        {{{"MESOS_KAFKA_CA_CERT=/nonexistent/ca.pem"}},
+         CLI_EXIT_USAGE,
+         NULL,
+         NULL,
+         "mesos-kafka: MESOS_KAFKA_CA_CERT: cannot read the file: No such file or directory (got "
+         "'/nonexistent/ca.pem')\n"},
+        {{{not_pem}},
+         CLI_EXIT_USAGE,
+         NULL,
+         NULL,
+         "mesos-kafka: MESOS_KAFKA_CA_CERT: is not a PEM certificate (no valid -----BEGIN "
+         "CERTIFICATE----- block)"},
+        {{{"AUTH_USERNAME=admin", pw_file}}, CLI_EXIT_OK, NULL, "from-a-file", NULL},
+        {{{"AUTH_USERNAME=admin", pw_file, "AUTH_PASSWORD="}},
+         CLI_EXIT_OK,
+         NULL,
+         "from-a-file",
+         NULL},
+        {{{"AUTH_USERNAME=admin", pw_file, "AUTH_PASSWORD=direct"}},
+         CLI_EXIT_USAGE,
+         NULL,
+         NULL,
+         "mesos-kafka: AUTH_PASSWORD: set either AUTH_PASSWORD or AUTH_PASSWORD_FILE, not both\n"},
+        {{{"AUTH_USERNAME=admin", "AUTH_PASSWORD_FILE=/nonexistent/pw"}},
+         CLI_EXIT_USAGE,
+         NULL,
+         NULL,
+         "mesos-kafka: AUTH_PASSWORD_FILE: cannot read the file: No such file or directory (got "
+         "'/nonexistent/pw')\n"},
+        {{{pw_file}}, CLI_EXIT_OK, NULL, NULL, NULL}, /* no user: no credentials at all */
+    };
+    for (size_t i = 0; i < MK_ARRAY_LEN(cases); i++) {
+        command_line cl;
+        split_line(&cl, "status");
+        captured cap;
+        cli_invocation inv;
+        int status = parse_in(&cl, &cases[i].env, &cap, &inv);
+        if (status != cases[i].status)
+            fail_msg("case %zu: exit %d, expected %d: %s", i, status, cases[i].status, cap.err);
+        if (status == CLI_EXIT_OK) {
+            if (cases[i].ca)
+                assert_string_equal(inv.ca_cert, cases[i].ca);
+            else
+                assert_null(inv.ca_cert);
+            if (cases[i].password)
+                assert_string_equal(inv.password, cases[i].password);
+            else
+                assert_null(inv.password);
+        } else {
+            assert_contains(cap.err, cases[i].error);
+            assert_null(strstr(cap.err, "from-a-file"));
+        }
+        cli_invocation_clear(&inv);
+        capture_free(&cap);
+        free(cl.copy);
+    }
+    unlink(pw_path);
+    test_pki_remove(&pki);
 }
 
 #define PLAN(state, message, steps)                                                                \
@@ -1242,6 +1417,7 @@ int main(void)
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_main_dispatch),
         cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_ca_and_password_file_settings),
         cmocka_unit_test(test_table_alignment),
         cmocka_unit_test(test_cell_text),
         cmocka_unit_test(test_show_status),
@@ -1255,6 +1431,7 @@ int main(void)
         cmocka_unit_test(test_http_401),
         cmocka_unit_test(test_http_not_json),
         cmocka_unit_test(test_http_unreachable),
+        cmocka_unit_test(test_https_verified_against_the_ca),
         cmocka_unit_test(test_http_restart_followed_to_done),
         cmocka_unit_test(test_http_restart_followed_to_failed),
         cmocka_unit_test(test_http_restart_loses_the_scheduler),

@@ -8,12 +8,15 @@
  *   - no secret ever reaches the error output or `mesos-kafka config`;
  *   - tables for the small parsers: master lists, durations, booleans, roles;
  *   - derived defaults (per-kind resources, principal, web UI URL, state file);
+ *   - the API's TLS certificate and key (both or neither, PEM, unexpired, unencrypted, a pair),
+ *     and secrets read from NAME_FILE (newline dropped, never shown, errors naming NAME_FILE);
  *   - the printers: every variable appears in --help, `config`, env.example and the Markdown,
  *     env.example read back as an environment gives the defaults, and the committed env.example
  *     and docs/configuration.md are exactly what the table prints.
  *
  * The environment of a test is a NULL-terminated list of "NAME=value" strings, read through the
- * getenv_fn hook; the value "@CA" stands for a readable CA file made for the run.
+ * getenv_fn hook; values such as "@CA", "@CERT" or "@SECRET" stand for files made for the run
+ * (test_pki.h makes the certificates).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,11 +32,66 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "test_pki.h"
 #include "util.h"
 
 #define MAX_ENV 16
 
 static char ca_path[64];
+static test_pki pki;
+/* Secret files in pki.dir: the secret with a newline, with CRLF, two newlines, empty, a NUL byte,
+ * too large. */
+static char secret_path[128], crlf_path[128], two_newlines_path[128], empty_path[128],
+    nul_path[128], big_path[128];
+
+/* "@NAME" values and expected texts stand for the files made for the run. */
+static const struct {
+    const char *token;
+    const char *path;
+} placeholders[] = {
+    {"@CA", ca_path},
+    {"@CERT", pki.server_cert},
+    {"@KEY", pki.server_key},
+    {"@ROGUE", pki.rogue_ca},
+    {"@EXPIRED", pki.expired_cert},
+    {"@ENCKEY", pki.encrypted_key},
+    {"@NOTPEM", pki.not_pem},
+    {"@SECRET", secret_path},
+    {"@CRLF", crlf_path},
+    {"@TWONL", two_newlines_path},
+    {"@EMPTY", empty_path},
+    {"@NUL", nul_path},
+    {"@BIG", big_path},
+};
+
+static const char *placeholder(const char *value, size_t len)
+{
+    for (size_t i = 0; i < MK_ARRAY_LEN(placeholders); i++)
+        if (strlen(placeholders[i].token) == len && strncmp(value, placeholders[i].token, len) == 0)
+            return placeholders[i].path;
+    return NULL;
+}
+
+/* `text` with every @TOKEN replaced by its path (caller frees). */
+static char *expand(const char *text)
+{
+    char *out = NULL;
+    size_t size;
+    FILE *f = open_memstream(&out, &size);
+    assert_non_null(f);
+    while (*text) {
+        size_t len = *text == '@' ? 1 + strspn(text + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") : 0;
+        const char *path = len > 1 ? placeholder(text, len) : NULL;
+        if (path) {
+            fputs(path, f);
+            text += len;
+        } else {
+            fputc(*text++, f);
+        }
+    }
+    fclose(f);
+    return out;
+}
 
 /* Every variable, in table order: the set the printers must show. */
 static const char *const all_names[] = {
@@ -83,7 +141,12 @@ static const char *const all_names[] = {
     "FAILOVER_DELAY",
     "FAILOVER_MAX_DELAY",
     "FAILOVER_MAX_TRIES",
+    "FRAMEWORK_TLS_CERT",
+    "FRAMEWORK_TLS_KEY",
 };
+
+/* The file forms of the secrets: in --help, env.example and the Markdown, not in `config`. */
+static const char *const secret_file_names[] = {"MESOS_PASSWORD_FILE", "AUTH_PASSWORD_FILE"};
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Helpers. */
@@ -94,7 +157,8 @@ static const char *table_getenv(const char *name, void *ctx)
     for (const char *const *pair = ctx; *pair; pair++) {
         if (strncmp(*pair, name, len) == 0 && (*pair)[len] == '=') {
             const char *value = *pair + len + 1;
-            return strcmp(value, "@CA") == 0 ? ca_path : value;
+            const char *path = value[0] == '@' ? placeholder(value, strlen(value)) : NULL;
+            return path ? path : value;
         }
     }
     return NULL;
@@ -156,7 +220,16 @@ static bool all_zero(const config *cfg)
     return memcmp(cfg, &zero, sizeof(zero)) == 0;
 }
 
-static int setup_ca_file(void **state)
+static void write_file(char *path, size_t size, const char *name, const void *data, size_t len)
+{
+    snprintf(path, size, "%s/%s", pki.dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static int setup_files(void **state)
 {
     snprintf(ca_path, sizeof(ca_path), "/tmp/test_config_ca_XXXXXX");
     int fd = mkstemp(ca_path);
@@ -165,12 +238,26 @@ static int setup_ca_file(void **state)
     const char pem[] = "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n";
     ssize_t n = write(fd, pem, sizeof(pem) - 1);
     close(fd);
+    test_pki_make(&pki);
+    write_file(secret_path, sizeof(secret_path), "secret", "pw-7c1f-never-logged\n", 21);
+    write_file(crlf_path, sizeof(crlf_path), "crlf", "api-9d2e-never-logged\r\n", 23);
+    write_file(two_newlines_path, sizeof(two_newlines_path), "two-newlines", "pw\n\n", 4);
+    write_file(empty_path, sizeof(empty_path), "empty", "", 0);
+    write_file(nul_path, sizeof(nul_path), "nul", "pw\0x\n", 5);
+    cleanup_free char *big = mk_xcalloc(1, 64 * 1024 + 1);
+    memset(big, 'x', 64 * 1024 + 1);
+    write_file(big_path, sizeof(big_path), "big", big, 64 * 1024 + 1);
     return n == (ssize_t)sizeof(pem) - 1 ? 0 : -1;
 }
 
-static int remove_ca_file(void **state)
+static int remove_files(void **state)
 {
     unlink(ca_path);
+    const char *paths[] = {secret_path, crlf_path, two_newlines_path,
+                           empty_path,  nul_path,  big_path};
+    for (size_t i = 0; i < MK_ARRAY_LEN(paths); i++)
+        unlink(paths[i]);
+    test_pki_remove(&pki);
     return 0;
 }
 
@@ -336,6 +423,54 @@ static const error_case error_cases[] = {
     {{"MESOS_CA_CERT=/nonexistent/ca.pem"},
      "MESOS_CA_CERT: cannot read the file: No such file or directory (got '/nonexistent/ca.pem')"},
     {{"MESOS_CA_CERT=/"}, "MESOS_CA_CERT: is not a regular file (got '/')"},
+    /* The API's certificate and key. */
+    {{"FRAMEWORK_TLS_CERT=@CERT"}, "FRAMEWORK_TLS_KEY: is required when FRAMEWORK_TLS_CERT is set"},
+    {{"FRAMEWORK_TLS_KEY=@KEY"}, "FRAMEWORK_TLS_CERT: is required when FRAMEWORK_TLS_KEY is set"},
+    {{"FRAMEWORK_TLS_CERT=/nonexistent/cert.pem", "FRAMEWORK_TLS_KEY=@KEY"},
+     "FRAMEWORK_TLS_CERT: cannot read the file: No such file or directory (got "
+     "'/nonexistent/cert.pem')"},
+    {{"FRAMEWORK_TLS_CERT=@CERT", "FRAMEWORK_TLS_KEY=/nonexistent/key.pem"},
+     "FRAMEWORK_TLS_KEY: cannot read the file: No such file or directory (got "
+     "'/nonexistent/key.pem')"},
+    {{"FRAMEWORK_TLS_CERT=/", "FRAMEWORK_TLS_KEY=@KEY"},
+     "FRAMEWORK_TLS_CERT: is not a regular file (got '/')"},
+    {{"FRAMEWORK_TLS_CERT=@NOTPEM", "FRAMEWORK_TLS_KEY=@KEY"},
+     "FRAMEWORK_TLS_CERT: is not a PEM certificate (no valid -----BEGIN CERTIFICATE----- block) "
+     "(got '@NOTPEM')"},
+    {{"FRAMEWORK_TLS_CERT=@KEY", "FRAMEWORK_TLS_KEY=@KEY"},
+     "FRAMEWORK_TLS_CERT: is not a PEM certificate (no valid -----BEGIN CERTIFICATE----- block) "
+     "(got '@KEY')"},
+    {{"FRAMEWORK_TLS_CERT=@CERT", "FRAMEWORK_TLS_KEY=@CERT"},
+     "FRAMEWORK_TLS_KEY: is not a PEM private key (no valid -----BEGIN PRIVATE KEY----- block) "
+     "(got '@CERT')"},
+    {{"FRAMEWORK_TLS_CERT=@CERT", "FRAMEWORK_TLS_KEY=@NOTPEM"},
+     "FRAMEWORK_TLS_KEY: is not a PEM private key (no valid -----BEGIN PRIVATE KEY----- block) "
+     "(got '@NOTPEM')"},
+    {{"FRAMEWORK_TLS_CERT=@CERT", "FRAMEWORK_TLS_KEY=@ENCKEY"},
+     "FRAMEWORK_TLS_KEY: is an encrypted private key; give it unencrypted (protect it with the "
+     "file's mode instead) (got '@ENCKEY')"},
+    {{"FRAMEWORK_TLS_CERT=@EXPIRED", "FRAMEWORK_TLS_KEY=@KEY"},
+     "FRAMEWORK_TLS_CERT: holds a certificate that has expired (got '@EXPIRED')"},
+    {{"FRAMEWORK_TLS_CERT=@ROGUE", "FRAMEWORK_TLS_KEY=@KEY"},
+     "FRAMEWORK_TLS_KEY: does not belong to the certificate in FRAMEWORK_TLS_CERT (got '@KEY')"},
+    /* Secrets from files. */
+    {{"MESOS_USERNAME=kafka", "MESOS_PASSWORD_FILE=/nonexistent/pw"},
+     "MESOS_PASSWORD_FILE: cannot read the file: No such file or directory (got "
+     "'/nonexistent/pw')"},
+    {{"MESOS_USERNAME=kafka", "MESOS_PASSWORD_FILE=/"},
+     "MESOS_PASSWORD_FILE: is not a regular file (got '/')"},
+    {{"AUTH_USERNAME=admin", "AUTH_PASSWORD_FILE=@EMPTY"},
+     "AUTH_PASSWORD_FILE: is empty (got '@EMPTY')"},
+    {{"AUTH_USERNAME=admin", "AUTH_PASSWORD_FILE=@NUL"},
+     "AUTH_PASSWORD_FILE: holds a NUL byte (got '@NUL')"},
+    {{"AUTH_USERNAME=admin", "AUTH_PASSWORD_FILE=@BIG"},
+     "AUTH_PASSWORD_FILE: is larger than 65536 bytes (got '@BIG')"},
+    {{"AUTH_USERNAME=admin", "AUTH_PASSWORD=api-9d2e-never-logged", "AUTH_PASSWORD_FILE=@SECRET"},
+     "AUTH_PASSWORD: set either AUTH_PASSWORD or AUTH_PASSWORD_FILE, not both"},
+    {{"MESOS_USERNAME=kafka", "MESOS_PASSWORD=x", "MESOS_PASSWORD_FILE=@SECRET"},
+     "MESOS_PASSWORD: set either MESOS_PASSWORD or MESOS_PASSWORD_FILE, not both"},
+    {{"AUTH_PASSWORD_FILE=@SECRET"}, "AUTH_USERNAME: is required when AUTH_PASSWORD is set"},
+    {{"MESOS_PASSWORD_FILE=@SECRET"}, "MESOS_PASSWORD: is set but MESOS_USERNAME is not"},
     /* Credentials. */
     {{"AUTH_USERNAME=admin"}, "AUTH_PASSWORD: is required when AUTH_USERNAME is set"},
     {{"AUTH_PASSWORD=api-secret"}, "AUTH_USERNAME: is required when AUTH_PASSWORD is set"},
@@ -404,7 +539,8 @@ static void test_each_bad_variable_gives_its_one_line(void **state)
         config cfg;
         cleanup_free char *errors = NULL;
         int problems = load(&cfg, c->env, &errors);
-        cleanup_free char *expected = mk_xasprintf("%s\n", c->line);
+        cleanup_free char *line = expand(c->line);
+        cleanup_free char *expected = mk_xasprintf("%s\n", line);
         if (problems != 1 || strcmp(errors, expected) != 0)
             fail_msg("case %zu (%s): %d problem(s)\n got: %s\nwant: %s", i, c->env[0], problems,
                      errors, expected);
@@ -717,6 +853,68 @@ static void test_a_complete_valid_environment(void **state)
 }
 
 /* ---------------------------------------------------------------------------------------------- */
+/* TLS on the API, and secrets from files. */
+
+static void test_tls_certificate_and_key(void **state)
+{
+    const char *env[] = {"FRAMEWORK_TLS_CERT=@CERT", "FRAMEWORK_TLS_KEY=@KEY",
+                         "FRAMEWORK_HOSTNAME=sched.example", "FRAMEWORK_PORT=10443", NULL};
+    config cfg;
+    load_ok(&cfg, env);
+    assert_string_equal(cfg.framework_tls_cert, pki.server_cert);
+    assert_string_equal(cfg.framework_tls_key, pki.server_key);
+    assert_string_equal(cfg.framework_webui_url, "https://sched.example:10443/");
+    config_free(&cfg);
+
+    /* An explicit link is kept; without TLS the default stays http. */
+    const char *explicit[] = {"FRAMEWORK_TLS_CERT=@CERT", "FRAMEWORK_TLS_KEY=@KEY",
+                              "FRAMEWORK_WEBUI_URL=https://proxy.example/kafka/", NULL};
+    load_ok(&cfg, explicit);
+    assert_string_equal(cfg.framework_webui_url, "https://proxy.example/kafka/");
+    config_free(&cfg);
+    const char *empty[] = {
+        "FRAMEWORK_TLS_CERT=", "FRAMEWORK_TLS_KEY=", "FRAMEWORK_HOSTNAME=sched.example", NULL};
+    load_ok(&cfg, empty);
+    assert_null(cfg.framework_tls_cert);
+    assert_null(cfg.framework_tls_key);
+    assert_string_equal(cfg.framework_webui_url, "http://sched.example:10000/");
+    config_free(&cfg);
+}
+
+static void test_secrets_from_files(void **state)
+{
+    const char *env[] = {"MESOS_USERNAME=kafka", "MESOS_PASSWORD_FILE=@SECRET",
+                         "AUTH_USERNAME=admin", "AUTH_PASSWORD_FILE=@CRLF", NULL};
+    config cfg;
+    load_ok(&cfg, env);
+    assert_string_equal(cfg.mesos_password, "pw-7c1f-never-logged"); /* newline dropped */
+    assert_string_equal(cfg.auth_password, "api-9d2e-never-logged"); /* CRLF dropped */
+    cleanup_free char *text = printed_effective(&cfg);
+    assert_no_secret(text);
+    assert_non_null(strstr(text, "\nMESOS_PASSWORD              ********\n"));
+    assert_non_null(strstr(text, "\nAUTH_PASSWORD               ********\n"));
+    config_free(&cfg);
+
+    /* Only one newline goes; an empty NAME_FILE is unset, so NAME applies. */
+    const char *two[] = {"AUTH_USERNAME=admin",  "AUTH_PASSWORD_FILE=@TWONL",
+                         "MESOS_USERNAME=kafka", "MESOS_PASSWORD=direct",
+                         "MESOS_PASSWORD_FILE=", NULL};
+    load_ok(&cfg, two);
+    assert_string_equal(cfg.auth_password, "pw\n");
+    assert_string_equal(cfg.mesos_password, "direct");
+    config_free(&cfg);
+
+    /* With other problems around, the file's secret is still never written. */
+    const char *bad[] = {
+        "MESOS_PASSWORD_FILE=@SECRET",         "AUTH_USERNAME=admin", "AUTH_PASSWORD_FILE=@CRLF",
+        "AUTH_PASSWORD=api-9d2e-never-logged", "KAFKA_COUNT=x",       NULL};
+    cleanup_free char *errors = NULL;
+    assert_int_equal(load(&cfg, bad, &errors), 3);
+    assert_no_secret(errors);
+    assert_true(all_zero(&cfg));
+}
+
+/* ---------------------------------------------------------------------------------------------- */
 /* The printers. */
 
 static void test_every_variable_is_printed_everywhere(void **state)
@@ -745,6 +943,19 @@ static void test_every_variable_is_printed_everywhere(void **state)
             fail_msg("the Markdown table lacks %s", name);
         if (!strstr(effective, eff_line))
             fail_msg("`mesos-kafka config` lacks %s", name);
+    }
+    for (size_t i = 0; i < MK_ARRAY_LEN(secret_file_names); i++) {
+        const char *name = secret_file_names[i];
+        cleanup_free char *help_entry = mk_xasprintf("\n  %s (file; optional)\n", name);
+        cleanup_free char *unset_line = mk_xasprintf("\n# %s=\n", name);
+        cleanup_free char *md_row =
+            mk_xasprintf("\n| `%s` | unset | Path of a file holding ", name);
+        if (!strstr(help, help_entry))
+            fail_msg("--help lacks %s", name);
+        if (!strstr(example, unset_line))
+            fail_msg("env.example lacks # %s=", name);
+        if (!strstr(markdown, md_row))
+            fail_msg("the Markdown table lacks %s", name);
     }
     /* Help starts with the usage of the binary. */
     assert_non_null(strstr(help, "mesos-kafka env-example"));
@@ -800,7 +1011,8 @@ static void test_committed_files_match_the_table(void **state)
 {
     cleanup_free char *committed_example = read_whole_file("env.example");
     cleanup_free char *committed_doc = read_whole_file("docs/configuration.md");
-    if (!committed_example || !committed_doc) {
+    cleanup_free char *committed_readme = read_whole_file("README.md");
+    if (!committed_example || !committed_doc || !committed_readme) {
         skip();
         return;
     }
@@ -811,6 +1023,8 @@ static void test_committed_files_match_the_table(void **state)
     size_t doc_len = strlen(committed_doc), table_len = strlen(table);
     if (doc_len < table_len || strcmp(committed_doc + doc_len - table_len, table) != 0)
         fail_msg("docs/configuration.md does not end with the table config_print_markdown prints");
+    if (!strstr(committed_readme, table))
+        fail_msg("README.md's configuration table is not the one config_print_markdown prints");
 }
 
 int main(void)
@@ -829,9 +1043,11 @@ int main(void)
         cmocka_unit_test(test_derived_defaults),
         cmocka_unit_test(test_empty_optional_variables_count_as_unset),
         cmocka_unit_test(test_a_complete_valid_environment),
+        cmocka_unit_test(test_tls_certificate_and_key),
+        cmocka_unit_test(test_secrets_from_files),
         cmocka_unit_test(test_every_variable_is_printed_everywhere),
         cmocka_unit_test(test_env_example_reads_back_as_the_defaults),
         cmocka_unit_test(test_committed_files_match_the_table),
     };
-    return cmocka_run_group_tests(tests, setup_ca_file, remove_ca_file);
+    return cmocka_run_group_tests(tests, setup_files, remove_files);
 }

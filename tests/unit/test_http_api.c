@@ -13,6 +13,9 @@
  *     is open; without configured credentials reads pass and changes answer 403;
  *   - a core that does not answer gives 503; keep-alive connections are reused, POST bodies eaten;
  *   - the HTML page escapes what it shows and shows "-" for nulls;
+ *   - with FRAMEWORK_TLS_CERT/_KEY: HTTPS only (plain HTTP gets no answer), verified against
+ *     the CA that signed it and refused against another; certificate files gone since start-up
+ *     are an error naming the variable;
  *   - /v1: broker routes become core requests, topic routes ask the core for the brokers first;
  *     bad ids, methods, credentials and bodies (malformed, not an object, too large) never reach
  * it.
@@ -25,6 +28,7 @@
 #include <cmocka.h>
 
 #include "test_net.h"
+#include "test_pki.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -130,9 +134,11 @@ typedef struct {
     config cfg;
     http_api *api;
     char base[64];
+    const char *ca; /* the CA requests verify the server against; NULL: plain HTTP */
 } env;
 
-static env *env_start(bool with_auth)
+/* With `pki`, the server has its certificate and key and serves HTTPS only. */
+static env *env_start_with(bool with_auth, const test_pki *pki)
 {
     env *e = mk_xcalloc(1, sizeof(*e));
     pthread_mutex_init(&e->core.lock, NULL);
@@ -145,11 +151,23 @@ static env *env_start(bool with_auth)
         e->cfg.auth_username = "admin";
         e->cfg.auth_password = "s3cret";
     }
+    if (pki) {
+        e->cfg.framework_tls_cert = (char *)pki->server_cert;
+        e->cfg.framework_tls_key = (char *)pki->server_key;
+        e->ca = pki->ca_cert;
+    }
     mk_err err = {{0}};
     e->api = http_api_start(&e->cfg, e->core.queue, &err);
-    assert_non_null(e->api);
-    snprintf(e->base, sizeof(e->base), "http://127.0.0.1:%d", e->cfg.framework_port);
+    if (!e->api)
+        fail_msg("http_api_start: %s", err.msg);
+    snprintf(e->base, sizeof(e->base), "%s://127.0.0.1:%d", pki ? "https" : "http",
+             e->cfg.framework_port);
     return e;
+}
+
+static env *env_start(bool with_auth)
+{
+    return env_start_with(with_auth, NULL);
 }
 
 static void env_stop(env *e)
@@ -226,6 +244,8 @@ static void prepare(CURL *curl, env *e, const char *path, const char *userpwd, a
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
     curl_easy_setopt(curl, CURLOPT_USERPWD, userpwd);
     curl_easy_setopt(curl, CURLOPT_HTTPAUTH, userpwd ? CURLAUTH_BASIC : CURLAUTH_NONE);
+    if (e->ca)
+        curl_easy_setopt(curl, CURLOPT_CAINFO, e->ca);
 }
 
 /* One request on `curl` (reused for keep-alive when given, else a fresh handle); `userpwd` is
@@ -682,6 +702,81 @@ static void test_port_in_use(void **state)
     env_stop(e);
 }
 
+/* A GET of `url` verified against `ca`; returns libcurl's result, the status in *status. */
+static CURLcode fetch_with_ca(const char *url, const char *ca, long *status)
+{
+    CURL *curl = curl_easy_init();
+    assert_non_null(curl);
+    answer a;
+    memset(&a, 0, sizeof(a));
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+    if (ca)
+        curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
+    CURLcode rc = curl_easy_perform(curl);
+    *status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    curl_easy_cleanup(curl);
+    return rc;
+}
+
+static void test_tls_serves_https_only(void **state)
+{
+    test_pki pki = {0};
+    test_pki_make(&pki);
+    mk_err err = {{0}};
+    config probe = {.framework_tls_cert = pki.server_cert};
+    assert_int_equal(http_api_check_tls(&probe, &err), 0); /* Debian's MHD has GnuTLS */
+
+    env *e = env_start_with(true, &pki);
+    answer a;
+    request(e, "GET", "/health", NULL, &a);
+    assert_int_equal(a.status, 200);
+    request(e, "GET", "/v0/status", ADMIN, &a); /* Basic auth inside TLS */
+    assert_int_equal(a.status, 200);
+    request(e, "GET", "/v0/status", NULL, &a);
+    assert_int_equal(a.status, 401);
+
+    char url[96];
+    long status = 0;
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/health", e->cfg.framework_port);
+    assert_int_not_equal(fetch_with_ca(url, NULL, &status), CURLE_OK); /* no plain HTTP */
+    assert_true(status == 0);
+    snprintf(url, sizeof(url), "https://127.0.0.1:%d/health", e->cfg.framework_port);
+    assert_int_equal(fetch_with_ca(url, pki.rogue_ca, &status), CURLE_PEER_FAILED_VERIFICATION);
+    assert_int_equal(fetch_with_ca(url, pki.ca_cert, &status), CURLE_OK);
+    assert_int_equal(status, 200);
+    int seen = seen_count(e);
+    env_stop(e);
+    assert_int_equal(seen, 3); /* health, status, health: the refused ones never reached it */
+    test_pki_remove(&pki);
+}
+
+static void test_tls_files_that_vanished(void **state)
+{
+    /* The config checked them at start-up; a file gone since is still an error, named. */
+    test_pki pki = {0};
+    test_pki_make(&pki);
+    core_queue *queue = core_queue_new(NULL, NULL);
+    config cfg = {.framework_port = test_free_port(),
+                  .framework_name = "x",
+                  .framework_tls_cert = "/nonexistent/cert.pem",
+                  .framework_tls_key = pki.server_key};
+    mk_err err = {{0}};
+    assert_null(http_api_start(&cfg, queue, &err));
+    assert_string_equal(err.msg, "FRAMEWORK_TLS_CERT: cannot read the file: No such file or "
+                                 "directory (/nonexistent/cert.pem)");
+    cfg.framework_tls_cert = pki.server_cert;
+    cfg.framework_tls_key = "/nonexistent/key.pem";
+    assert_null(http_api_start(&cfg, queue, &err));
+    assert_string_equal(err.msg, "FRAMEWORK_TLS_KEY: cannot read the file: No such file or "
+                                 "directory (/nonexistent/key.pem)");
+    core_queue_free(queue);
+    test_pki_remove(&pki);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -698,6 +793,8 @@ int main(void)
         cmocka_unit_test(test_port_in_use),
         cmocka_unit_test(test_v1_routes),
         cmocka_unit_test(test_v1_rejections_never_reach_core),
+        cmocka_unit_test(test_tls_serves_https_only),
+        cmocka_unit_test(test_tls_files_that_vanished),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
