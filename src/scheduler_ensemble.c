@@ -35,24 +35,10 @@
 
 /* ---- the ZooKeeper ensemble ------------------------------------------------------------------ */
 
-/* Members in the server list: with an address (a member waiting for a new home keeps its last
- * one), and not removed (a member being removed stays in the list until its task has ended). */
-static size_t ensemble(const scheduler *s, member **out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_members; i++) {
-        member *m = s->members[i];
-        if (m->kind == KIND_ZOOKEEPER && m->hostname && m->n_ports > 0 &&
-            (m->goal != GOAL_REMOVE || member_task_live(m)))
-            out[n++] = m;
-    }
-    return n;
-}
-
 char *scheduler_servers_for(const scheduler *s, const member *m)
 {
     member **list = mk_xcalloc(s->n_members + 1, sizeof(member *));
-    size_t n = ensemble(s, list);
+    size_t n = taskinfo_zoo_ensemble(s->cfg, s->members, s->n_members, list);
     char *out = taskinfo_zoo_servers(s->cfg, list, n, m);
     free(list);
     return out;
