@@ -7,7 +7,6 @@
  */
 #include "cluster_check.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +14,11 @@
 #include "util.h"
 
 /* Keeps the first problem found. */
-static void problem(zk_ensemble_eval *out, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void problem(zk_ensemble_eval *out, const char *fmt, ...)
-{
-    if (out->problem[0])
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(out->problem, sizeof(out->problem), fmt, ap);
-    va_end(ap);
-}
+#define problem(out, ...)                                                                          \
+    do {                                                                                           \
+        if (!(out)->problem[0])                                                                    \
+            snprintf((out)->problem, sizeof((out)->problem), __VA_ARGS__);                         \
+    } while (0)
 
 void zk_ensemble_evaluate(const zk_server_view *servers, size_t n, int expected,
                           zk_ensemble_eval *out)
