@@ -163,6 +163,22 @@ void ka_client_close(ka_client *c)
     }
 }
 
+char *kafka_admin_cluster_id(const char *address, int timeout_ms)
+{
+    ka_client c = {0};
+    cleanup_json json_t *reply = NULL;
+    /* One broker, one try: do not wander to the others the metadata names. */
+    const char *const props[] = {"reconnect.backoff.ms", "100", NULL};
+    if (!address || ka_client_open(&c, RD_KAFKA_CONSUMER, address, props, NULL, &reply) != 0)
+        return NULL;
+    char *id = rd_kafka_clusterid(c.rk, timeout_ms);
+    char *out = id ? mk_xstrdup(id) : NULL;
+    if (id)
+        rd_kafka_mem_free(c.rk, id);
+    ka_client_close(&c);
+    return out;
+}
+
 /* ---- metadata -------------------------------------------------------------------------------- */
 
 const rd_kafka_metadata_t *ka_metadata(ka_client *c, int *status, json_t **reply)

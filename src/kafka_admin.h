@@ -87,4 +87,10 @@
 int kafka_admin_run(const char *bootstrap, int registered, const char *op, const json_t *args,
                     json_t **reply);
 
+/* The cluster id the broker at `address` ("host:port", that broker only) reports in its metadata,
+ * a new string, or NULL when it does not answer within `timeout_ms`. Blocks. The first metadata
+ * of a client whose only bootstrap server is `address` comes from that broker, so the answer is
+ * its own, even when the addresses it advertises cannot be resolved here. */
+char *kafka_admin_cluster_id(const char *address, int timeout_ms);
+
 #endif

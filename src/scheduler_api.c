@@ -89,6 +89,10 @@ json_t *scheduler_member_json(const scheduler *s, const member *m)
     for (int i = 0; i < m->n_ports; i++)
         json_array_append_new(ports, json_integer(m->ports[i]));
     json_object_set_new(j, "ports", ports);
+    const char *fact =
+        m->kind == KIND_ZOOKEEPER ? scheduler_zk_mode(s, m) : scheduler_broker_cluster_id(s, m);
+    json_object_set_new(j, m->kind == KIND_ZOOKEEPER ? "zk_mode" : "cluster_id",
+                        fact ? json_string(fact) : json_null());
     return j;
 }
 
@@ -104,14 +108,25 @@ static json_t *status_document(const scheduler *s)
     cleanup_free char *bootstrap = scheduler_bootstrap(s);
     cleanup_free char *chrooted =
         *connect ? mk_xasprintf("%s/%s", connect, s->cfg->framework_name) : NULL;
+    const zk_ensemble_eval *e = &s->zk_eval;
+    json_t *ensemble =
+        json_pack("{s:b, s:o, s:i, s:i, s:s?}", "complete", e->complete, "leader",
+                  e->leader >= 0 ? json_integer(e->leader) : json_null(), "followers", e->followers,
+                  "expected", e->expected, "problem", e->problem[0] ? e->problem : NULL);
+    const char *cluster_id = scheduler_cluster_id(s);
+    json_t *agree = s->kafka_ids == CLUSTER_IDS_UNKNOWN
+                        ? json_null()
+                        : json_boolean(s->kafka_ids == CLUSTER_IDS_AGREE);
     return json_pack(
-        "{s:{s:s?, s:s, s:b}, s:{s:i, s:b, s:b, s:s?}, s:{s:i, s:i, s:s?}, s:o, s:O, s:o}",
+        "{s:{s:s?, s:s, s:b}, s:{s:i, s:b, s:b, s:s?, s:o}, s:{s:i, s:i, s:s?, s:s?, s:o}, s:o, "
+        "s:O, s:o}",
         "framework", "id", s->framework_id, "name", s->cfg->framework_name, "subscribed",
         mesos_client_is_subscribed(s->client), "zookeeper", "desired", s->desired[KIND_ZOOKEEPER],
-        "quorum", s->zk_quorum, "settled", scheduler_zk_settled(s), "connect", chrooted, "kafka",
-        "desired", s->desired[KIND_KAFKA], "registered", registered, "bootstrap",
-        *bootstrap ? bootstrap : NULL, "members", members, "recent_failures", s->recent_failures,
-        "restart", scheduler_plan_json(s));
+        "quorum", s->zk_quorum, "settled", scheduler_zk_settled(s), "connect", chrooted, "ensemble",
+        ensemble, "kafka", "desired", s->desired[KIND_KAFKA], "registered", registered, "bootstrap",
+        *bootstrap ? bootstrap : NULL, "cluster_id", cluster_id, "cluster_ids_agree", agree,
+        "members", members, "recent_failures", s->recent_failures, "restart",
+        scheduler_plan_json(s));
 }
 
 /* ---- operations ------------------------------------------------------------------------------ */

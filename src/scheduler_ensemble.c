@@ -35,24 +35,10 @@
 
 /* ---- the ZooKeeper ensemble ------------------------------------------------------------------ */
 
-/* Members in the server list: with an address (a member waiting for a new home keeps its last
- * one), and not removed (a member being removed stays in the list until its task has ended). */
-static size_t ensemble(const scheduler *s, member **out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_members; i++) {
-        member *m = s->members[i];
-        if (m->kind == KIND_ZOOKEEPER && m->hostname && m->n_ports > 0 &&
-            (m->goal != GOAL_REMOVE || member_task_live(m)))
-            out[n++] = m;
-    }
-    return n;
-}
-
 char *scheduler_servers_for(const scheduler *s, const member *m)
 {
     member **list = mk_xcalloc(s->n_members + 1, sizeof(member *));
-    size_t n = ensemble(s, list);
+    size_t n = taskinfo_zoo_ensemble(s->cfg, s->members, s->n_members, list);
     char *out = taskinfo_zoo_servers(s->cfg, list, n, m);
     free(list);
     return out;
@@ -68,16 +54,26 @@ static char *scheduler_side_address(const scheduler *s, const member *m)
     return taskinfo_service_address(s->cfg, m);
 }
 
-/* Whether the member's server says it serves in a quorum (leader, follower, ...), as a snapshot
- * read after its launch saw it with `srvr` (an older one may have seen its predecessor). */
-static bool member_in_quorum(const scheduler *s, const member *m)
+/* What the last snapshot says of the member's server under `key` ("modes", "voters"), if it was
+ * read after the member's launch (an older read may have seen its predecessor). */
+static const json_t *server_fact(const scheduler *s, const member *m, const char *key)
 {
     double read_at = json_number_value(json_object_get(s->zk_state, "read_at"));
-    if (read_at < m->launched_at + 1.0)
-        return false;
+    if (!member_task_live(m) || read_at < m->launched_at + 1.0)
+        return NULL;
     cleanup_free char *addr = scheduler_side_address(s, m);
-    const json_t *mode = addr ? json_object_get(json_object_get(s->zk_state, "modes"), addr) : NULL;
-    return json_is_string(mode);
+    return addr ? json_object_get(json_object_get(s->zk_state, key), addr) : NULL;
+}
+
+const char *scheduler_zk_mode(const scheduler *s, const member *m)
+{
+    return json_string_value(server_fact(s, m, "modes"));
+}
+
+/* Whether the member's server says it serves in a quorum (leader, follower, ...). */
+static bool member_in_quorum(const scheduler *s, const member *m)
+{
+    return scheduler_zk_mode(s, m) != NULL;
 }
 
 /* "host:port,..." of the placed members of `kind` that stay, as tasks (or the scheduler) reach
@@ -203,6 +199,118 @@ void scheduler_roll_ensemble(scheduler *s, double now)
     }
 }
 
+/* ---- whether the ensemble is whole, and Kafka one cluster ------------------------------------ */
+
+/* Judges the members of the server list by their servers' own answers (cluster_check.h). */
+static void judge_ensemble(const scheduler *s, zk_ensemble_eval *eval)
+{
+    member **list = mk_xcalloc(s->n_members + 1, sizeof(member *));
+    size_t n = taskinfo_zoo_ensemble(s->cfg, s->members, s->n_members, list);
+    zk_server_view *views = mk_xcalloc(n + 1, sizeof(*views));
+    for (size_t i = 0; i < n; i++) {
+        const json_t *voters = server_fact(s, list[i], "voters");
+        views[i] = (zk_server_view){
+            .id = list[i]->id,
+            .mode = scheduler_zk_mode(s, list[i]),
+            .voters = json_is_integer(voters) ? (int)json_integer_value(voters) : -1};
+    }
+    zk_ensemble_evaluate(views, n, s->desired[KIND_ZOOKEEPER], eval);
+    free(views);
+    free(list);
+}
+
+const char *scheduler_cluster_id(const scheduler *s)
+{
+    return json_string_value(json_object_get(s->zk_state, "cluster_id"));
+}
+
+const char *scheduler_broker_cluster_id(const scheduler *s, const member *m)
+{
+    char id[16];
+    snprintf(id, sizeof(id), "%d", m->id);
+    if (!m->registered)
+        return NULL;
+    return json_string_value(
+        json_object_get(json_object_get(s->zk_state, "broker_cluster_ids"), id));
+}
+
+bool scheduler_kafka_may_start(const scheduler *s)
+{
+    return s->zk_quorum && (s->zk_eval.complete || scheduler_cluster_id(s) != NULL);
+}
+
+/* Whether every broker that should run reports the ensemble's cluster id. */
+static cluster_ids_verdict judge_cluster_ids(const scheduler *s)
+{
+    const char **ids = mk_xcalloc(s->n_members + 1, sizeof(char *));
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_members; i++) {
+        const member *m = s->members[i];
+        if (m->kind == KIND_KAFKA && m->goal == GOAL_RUN && !m->gave_up)
+            ids[n++] = scheduler_broker_cluster_id(s, m);
+    }
+    cluster_ids_verdict v = kafka_cluster_ids_evaluate(scheduler_cluster_id(s), ids, n);
+    free(ids);
+    return v;
+}
+
+/* Where the scheduler reaches each broker ("id=host:port,..."), for the cluster id question. */
+static void update_broker_addresses(const scheduler *s)
+{
+    size_t cap = 16 + s->n_members * 300, len = 0;
+    cleanup_free char *out = mk_xmalloc(cap);
+    out[0] = '\0';
+    for (size_t i = 0; i < s->n_members; i++) {
+        const member *m = s->members[i];
+        if (m->kind != KIND_KAFKA || !member_task_live(m))
+            continue;
+        cleanup_free char *addr =
+            s->cfg->network == NETWORK_USER
+                ? (m->container_ip ? mk_xasprintf("%s:%d", m->container_ip, KAFKA_PORT) : NULL)
+                : taskinfo_service_address(s->cfg, m);
+        if (addr)
+            len += (size_t)snprintf(out + len, cap - len, "%s%d=%s", len ? "," : "", m->id, addr);
+    }
+    if (s->zk)
+        zk_watch_set_brokers(s->zk, out);
+}
+
+/* Logs what changed in the verdicts. */
+static void report_verdicts(const scheduler *s, const zk_ensemble_eval *was, bool had_quorum,
+                            cluster_ids_verdict ids_were)
+{
+    const zk_ensemble_eval *e = &s->zk_eval;
+    if (s->zk_quorum != had_quorum) {
+        const char *why = json_string_value(json_object_get(s->zk_state, "error"));
+        if (!why && !e->quorum)
+            why = e->problem;
+        log_info(COMPONENT, "ZooKeeper quorum %s%s%s", s->zk_quorum ? "answers" : "lost",
+                 s->zk_quorum ? "" : ": ",
+                 s->zk_quorum ? ""
+                 : why        ? why
+                              : "?");
+    }
+    if (e->complete != was->complete || (!e->complete && strcmp(e->problem, was->problem) != 0)) {
+        if (e->complete)
+            log_info(COMPONENT,
+                     "ZooKeeper ensemble complete: zookeeper-%d leads, %d follow, each counts %d "
+                     "voting members",
+                     e->leader, e->followers, e->expected);
+        else
+            log_info(COMPONENT, "ZooKeeper ensemble incomplete: %s", e->problem);
+    }
+    if (s->kafka_ids != ids_were) {
+        const char *cid = scheduler_cluster_id(s);
+        if (s->kafka_ids == CLUSTER_IDS_AGREE)
+            log_info(COMPONENT, "every broker reports the cluster id %s", cid);
+        else if (s->kafka_ids == CLUSTER_IDS_DIFFER)
+            log_error(COMPONENT,
+                      "the brokers report different cluster ids (ZooKeeper holds %s): more than "
+                      "one Kafka cluster runs; GET /v0/status shows each broker's",
+                      cid ? cid : "none");
+    }
+}
+
 /* ---- ZooKeeper snapshots --------------------------------------------------------------------- */
 
 /* Whether a /brokers/ids registration is the member's current task's: it advertises the member's
@@ -241,20 +349,17 @@ void scheduler_note_launch_owner(scheduler *s, member *m)
 
 void scheduler_handle_zk_state(scheduler *s, json_t *state)
 {
-    bool quorum = json_is_true(json_object_get(state, "quorum"));
     json_decref(s->zk_state);
     s->zk_state = state;
     json_int_t seq = json_integer_value(json_object_get(state, "seq"));
     if (seq > 0 && (unsigned long)seq > s->zk_seq)
         s->zk_seq = (unsigned long)seq;
-    if (quorum != s->zk_quorum) {
-        const char *why = json_string_value(json_object_get(state, "error"));
-        log_info(COMPONENT, "ZooKeeper quorum %s%s%s", quorum ? "answers" : "lost",
-                 quorum ? "" : ": ",
-                 quorum ? ""
-                 : why  ? why
-                        : "?");
-    }
+    /* A session proves little (a standalone server accepts one too): the servers' answers say
+     * whether there is a quorum. */
+    zk_ensemble_eval was = s->zk_eval;
+    bool had_quorum = s->zk_quorum;
+    judge_ensemble(s, &s->zk_eval);
+    bool quorum = json_is_true(json_object_get(state, "quorum")) && s->zk_eval.quorum;
     if (s->zk_quorum && !quorum)
         s->zk_quorum_lost_at = mk_now_wall();
     s->zk_quorum = quorum;
@@ -280,6 +385,10 @@ void scheduler_handle_zk_state(scheduler *s, json_t *state)
                      registered ? "is registered in ZooKeeper" : "is no longer registered");
         m->registered = registered;
     }
+    cluster_ids_verdict ids_were = s->kafka_ids;
+    s->kafka_ids = judge_cluster_ids(s);
+    report_verdicts(s, &was, had_quorum, ids_were);
+    update_broker_addresses(s);
     scheduler_answer_pending_reads(s);
     scheduler_advance_plan(s);
     scheduler_update_offer_interest(s, false);

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 
+#include "cluster_check.h"
 #include "config.h"
 #include "core_queue.h"
 #include "http_api.h"
@@ -69,12 +70,16 @@ typedef struct scheduler {
     size_t n_members;
     int desired[N_KINDS];
 
-    /* ZooKeeper as the scheduler's client last saw it. */
+    /* ZooKeeper as the scheduler's client last saw it. zk_quorum: a session works and the servers'
+     * own answers show one leader with a majority (zk_eval, cluster_check.h); zk_eval.complete:
+     * the whole ensemble, which the first broker waits for. */
     bool zk_quorum;
-    double zk_quorum_lost_at;  /* wall clock of the last loss of quorum (0: never lost) */
-    json_t *zk_state;          /* last CORE_MSG_ZK_STATE body, or NULL */
-    unsigned long zk_seq;      /* highest refresh sequence a snapshot answered */
-    unsigned long zk_seq_next; /* last refresh sequence asked */
+    zk_ensemble_eval zk_eval;
+    cluster_ids_verdict kafka_ids; /* whether every broker reports the ensemble's cluster id */
+    double zk_quorum_lost_at;      /* wall clock of the last loss of quorum (0: never lost) */
+    json_t *zk_state;              /* last CORE_MSG_ZK_STATE body, or NULL */
+    unsigned long zk_seq;          /* highest refresh sequence a snapshot answered */
+    unsigned long zk_seq_next;     /* last refresh sequence asked */
     pending_read *pending_reads;
     restart_plan *plan; /* the last restart (kept when finished, for GET /v1/plan) */
 
@@ -127,6 +132,15 @@ bool scheduler_zk_settled(const scheduler *s);
 /* One step of a membership change, if one is due: a relaunch with the new list, or a removal. */
 void scheduler_roll_ensemble(scheduler *s, double now);
 void scheduler_handle_zk_state(scheduler *s, json_t *state);
+/* A ZooKeeper member's mode as its `srvr` last said it (NULL: unknown, or not serving). */
+const char *scheduler_zk_mode(const scheduler *s, const member *m);
+/* The Kafka cluster id in ZooKeeper, and what broker `m` reports (NULL: not known). */
+const char *scheduler_cluster_id(const scheduler *s);
+const char *scheduler_broker_cluster_id(const scheduler *s, const member *m);
+/* Whether brokers may be launched now: a quorum answers and, before the first broker has written
+ * the cluster id, the whole ensemble is up (a broker started against a partial or split ensemble
+ * could found a cluster of its own). */
+bool scheduler_kafka_may_start(const scheduler *s);
 /* Remembers whose registration of the broker's id exists as a new task is launched: an earlier
  * task's, which the new task's registration must replace before it counts. */
 void scheduler_note_launch_owner(scheduler *s, member *m);

@@ -5,7 +5,8 @@
  * restart waits in backoff are kept from others). A first ZooKeeper ensemble is placed all at once
  * (every member must know every other's address), so its members either all fit in one round or
  * none is placed. Later ZooKeeper members come one at a time (see scheduler_ensemble.c). Kafka
- * brokers are launched only while the scheduler's own ZooKeeper client reaches a quorum. Every
+ * brokers are launched only while a quorum answers, the first only once the ensemble is complete
+ * (scheduler_kafka_may_start). Every
  * used offer gets one ACCEPT with all its launches, every other offer is declined with a filter.
  */
 #include "scheduler_internal.h"
@@ -31,7 +32,7 @@ bool scheduler_wants_launch(const scheduler *s, const member *m, double now)
 {
     if (m->goal != GOAL_RUN || m->gave_up || member_task_live(m) || now < m->restart_at)
         return false;
-    return m->kind == KIND_ZOOKEEPER || s->zk_quorum;
+    return m->kind == KIND_ZOOKEEPER || scheduler_kafka_may_start(s);
 }
 
 static placement_need need_of(const scheduler *s, const member *m)

@@ -60,6 +60,25 @@ char *taskinfo_service_address(const config *cfg, const member *m)
     return mk_xasprintf("%s:%d", m->hostname, m->ports[0]);
 }
 
+bool taskinfo_has_server_address(const config *cfg, const member *m)
+{
+    if (!m->hostname)
+        return false;
+    return cfg->network == NETWORK_USER || m->n_ports >= 3;
+}
+
+size_t taskinfo_zoo_ensemble(const config *cfg, member *const *members, size_t n, member **out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        member *m = members[i];
+        if (m->kind == KIND_ZOOKEEPER && taskinfo_has_server_address(cfg, m) &&
+            (m->goal != GOAL_REMOVE || member_task_live(m)))
+            out[k++] = m;
+    }
+    return k;
+}
+
 char *taskinfo_zoo_servers(const config *cfg, member *const *members, size_t n, const member *self)
 {
     size_t cap = 64 + n * 160, len = 0;
@@ -68,13 +87,13 @@ char *taskinfo_zoo_servers(const config *cfg, member *const *members, size_t n, 
     for (size_t i = 0; i < n; i++) {
         const member *m = members[i];
         char entry[512];
-        if (cfg->network == NETWORK_USER) {
-            cleanup_free char *name = dns_name(cfg, m);
-            snprintf(entry, sizeof(entry), "server.%d=%s:%d:%d;%d", m->id, name, ZK_QUORUM_PORT,
-                     ZK_ELECTION_PORT, ZK_CLIENT_PORT);
-        } else if (cfg->network == NETWORK_BRIDGE && m == self) {
+        if (cfg->network != NETWORK_HOST && m == self) {
             /* Inside its own container a member binds the container ports on every address. */
             snprintf(entry, sizeof(entry), "server.%d=0.0.0.0:%d:%d;%d", m->id, ZK_QUORUM_PORT,
+                     ZK_ELECTION_PORT, ZK_CLIENT_PORT);
+        } else if (cfg->network == NETWORK_USER) {
+            cleanup_free char *name = dns_name(cfg, m);
+            snprintf(entry, sizeof(entry), "server.%d=%s:%d:%d;%d", m->id, name, ZK_QUORUM_PORT,
                      ZK_ELECTION_PORT, ZK_CLIENT_PORT);
         } else {
             snprintf(entry, sizeof(entry), "server.%d=%s:%d:%d;%d", m->id,

@@ -12,11 +12,22 @@
  *           from the offer; reached at <agent hostname>:<host port>.
  *   USER    the container has its own address and DNS name <kind>-<id>.<domain> on NETWORK_NAME;
  *           reached at that name and the fixed container ports; no host ports are used.
+ *
+ * The ZooKeeper server list on a USER network. A container's address is known only once it runs
+ * (TASK_RUNNING's network_infos) and changes with every launch, so a list of addresses would be
+ * stale after any restart and would force every other member to be relaunched each time one
+ * moves. The list names each member by its stable DNS name instead (ContainerInfo.hostname,
+ * which the network's DNS, weaveDNS for example, serves while the container runs), as an operator
+ * of such a network would write it: server.N=zookeeper-N.<domain>:2888:3888;2181 for every
+ * member, in it from the moment it is placed. The member's own entry is 0.0.0.0 (it listens on
+ * every address of its container), as on BRIDGE. Only the scheduler, which is outside the
+ * network's DNS, uses the reported container addresses (to reach the client ports).
  */
 #ifndef MK_TASKINFO_H
 #define MK_TASKINFO_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "config.h"
 #include "member.h"
@@ -33,7 +44,17 @@ int taskinfo_ports_needed(const config *cfg, member_kind kind);
  * listener), or NULL if it has no home yet. Caller frees. */
 char *taskinfo_service_address(const config *cfg, const member *m);
 
-/* The ZOO_SERVERS value for ZooKeeper member `self` among `members` (all placed). */
+/* Whether ZooKeeper member `m` has an address for the server list: on HOST and BRIDGE its agent
+ * and three host ports (placed at least once); on USER its DNS name, once placed. */
+bool taskinfo_has_server_address(const config *cfg, const member *m);
+
+/* The ZooKeeper members (of `members`, any kinds) that are in the server list, in their order,
+ * written to `out` (room for n); returns how many. In the list: with an address (a member waiting
+ * for a new home keeps its last one), and not removed (a member being removed stays until its
+ * task has ended). */
+size_t taskinfo_zoo_ensemble(const config *cfg, member *const *members, size_t n, member **out);
+
+/* The ZOO_SERVERS value for ZooKeeper member `self` among `members` (taskinfo_zoo_ensemble's). */
 char *taskinfo_zoo_servers(const config *cfg, member *const *members, size_t n, const member *self);
 
 /* The TaskInfo JSON. `resources` is stolen. `zk_servers` (ZooKeeper) or `zk_connect` (Kafka:

@@ -25,6 +25,8 @@
 #define THREADED 1
 #include <zookeeper/zookeeper.h>
 
+#include "cluster_check.h"
+#include "kafka_admin.h"
 #include "log.h"
 #include "util.h"
 
@@ -32,6 +34,8 @@
 #define SESSION_TIMEOUT_MS 10000
 #define CONNECT_WAIT_S     5.0
 #define MAX_NODE_BYTES     (1 << 20)
+/* How long a broker is given to say its cluster id. */
+#define BROKER_ASK_MS 2000
 
 struct zk_watch {
     core_queue *queue;
@@ -43,6 +47,7 @@ struct zk_watch {
     pthread_cond_t cond;
     /* under lock */
     char *connect;          /* wanted connect string; NULL = none */
+    char *brokers;          /* brokers to ask their cluster id: "id=host:port,..."; NULL = none */
     bool connect_changed;   /* the thread must reopen its session */
     unsigned long want_seq; /* highest refresh asked */
     bool stop;
@@ -55,6 +60,7 @@ struct zk_watch {
     zhandle_t *zh;
     char *session_connect;
     json_t *last_posted;
+    json_t *cluster_ids; /* {"<broker id>": {"owner", "address", "cluster_id"}}: answers kept */
     unsigned long posted_seq;
 };
 
@@ -338,9 +344,9 @@ static void remove_dead_sessions(zk_watch *w, const int64_t *owners, size_t n)
 /* ---- each server's own view
  * ---------------------------------------------------------------------- */
 
-/* The "Mode:" line of a server's `srvr` answer (leader, follower, standalone, observer), or NULL
- * when it does not answer or serves no clients yet (not in a quorum). */
-static char *server_mode(const char *hostport)
+/* A server's answer to the four-letter word `word` (a new string; "" when it answered nothing),
+ * or NULL when it cannot be reached. One second for each step. */
+static char *four_letter(const char *hostport, const char *word)
 {
     const char *colon = strrchr(hostport, ':');
     if (!colon)
@@ -351,39 +357,90 @@ static char *server_mode(const char *hostport)
         return NULL;
     int fd = socket(res->ai_family, res->ai_socktype, 0);
     struct timeval tv = {.tv_sec = 1};
-    char buf[4096];
-    size_t have = 0;
+    char *buf = NULL;
     if (fd >= 0) {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-        if (connect(fd, res->ai_addr, res->ai_addrlen) == 0 && write(fd, "srvr", 4) == 4) {
+        if (connect(fd, res->ai_addr, res->ai_addrlen) == 0 && write(fd, word, 4) == 4) {
+            size_t have = 0, cap = 8192;
+            buf = mk_xmalloc(cap);
             ssize_t n;
-            while (have < sizeof(buf) - 1 && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0)
+            while (have < cap - 1 && (n = read(fd, buf + have, cap - 1 - have)) > 0)
                 have += (size_t)n;
+            buf[have] = '\0';
         }
         close(fd);
     }
     freeaddrinfo(res);
-    buf[have] = '\0';
-    const char *mode = strstr(buf, "\nMode: ");
-    if (!mode)
-        return NULL;
-    mode += 7;
-    return mk_xstrndup(mode, strcspn(mode, "\r\n"));
+    return buf;
 }
 
-/* {"host:port": "leader" | "follower" | ... | null} for every server of the connect string. */
-static json_t *read_modes(const char *connect)
+/* For every server of the connect string, into `modes` {"host:port": "leader" | ... | null} its
+ * `srvr` mode (a server that serves clients, being in a quorum or standalone, says its mode;
+ * others null) and into `voters` {"host:port": n | null} the voting members of its `conf`. */
+static void read_servers(const char *connect, json_t *modes, json_t *voters)
 {
-    json_t *modes = json_object();
     cleanup_free char *list = mk_xstrdup(connect ? connect : "");
     char *save = NULL;
     for (char *hp = strtok_r(list, ",", &save); hp; hp = strtok_r(NULL, ",", &save)) {
-        char *mode = server_mode(hp);
+        cleanup_free char *srvr = four_letter(hp, "srvr");
+        cleanup_free char *mode = zk_parse_srvr_mode(srvr);
         json_object_set_new(modes, hp, mode ? json_string(mode) : json_null());
-        free(mode);
+        cleanup_free char *conf = mode ? four_letter(hp, "conf") : NULL;
+        int n = zk_parse_conf_voters(conf);
+        json_object_set_new(voters, hp, n >= 0 ? json_integer(n) : json_null());
     }
-    return modes;
+}
+
+/* The id in <chroot>/cluster/id ({"version":"1","id":"..."}), which the first broker writes;
+ * null when there is none yet. */
+static json_t *read_cluster_id(zk_watch *w)
+{
+    cleanup_free char *path = mk_xasprintf("%s/cluster/id", w->chroot);
+    int len = 0, rc = ZOK;
+    cleanup_free char *data = read_node(w->zh, path, &len, &rc, NULL);
+    cleanup_json json_t *doc = data ? json_loadb(data, (size_t)len, 0, NULL) : NULL;
+    const char *id = json_string_value(json_object_get(doc, "id"));
+    return id ? json_string(id) : json_null();
+}
+
+/* ---- what each broker says ------------------------------------------------------------------- */
+
+/* {"<id>": cluster id | null} for each broker of `list` ("id=host:port,...") that is registered
+ * (in `brokers`). A broker is asked once per registration (its ZooKeeper session) and address:
+ * its cluster id cannot change without a restart, which makes a new session. Called without the
+ * lock (it blocks up to a second or two per broker asked). */
+static json_t *read_broker_cluster_ids(zk_watch *w, const char *list, const json_t *brokers)
+{
+    json_t *out = json_object();
+    cleanup_free char *copy = mk_xstrdup(list ? list : "");
+    char *save = NULL;
+    for (char *e = strtok_r(copy, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(e, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        const char *id = e, *address = eq + 1;
+        const char *owner =
+            json_string_value(json_object_get(json_object_get(brokers, id), "owner"));
+        if (!owner)
+            continue; /* not registered: nothing to ask yet */
+        const json_t *cached = json_object_get(w->cluster_ids, id);
+        const char *cid = json_string_value(json_object_get(cached, "cluster_id"));
+        const char *was_owner = json_string_value(json_object_get(cached, "owner"));
+        const char *was_address = json_string_value(json_object_get(cached, "address"));
+        if (cid && was_owner && was_address && strcmp(was_owner, owner) == 0 &&
+            strcmp(was_address, address) == 0) {
+            json_object_set_new(out, id, json_string(cid));
+            continue;
+        }
+        cleanup_free char *answer = kafka_admin_cluster_id(address, BROKER_ASK_MS);
+        json_object_set_new(w->cluster_ids, id,
+                            json_pack("{s:s, s:s, s:s?}", "owner", owner, "address", address,
+                                      "cluster_id", answer));
+        json_object_set_new(out, id, answer ? json_string(answer) : json_null());
+    }
+    return out;
 }
 
 /* ---- the session -------------------------------------------------------------------------------
@@ -426,10 +483,12 @@ static json_t *read_snapshot(zk_watch *w)
     if (w->session_connect) {
         json_object_set_new(snap, "read_at", json_real(mk_now_wall()));
         cleanup_free char *connect = mk_xstrdup(w->session_connect);
+        json_t *modes = json_object(), *voters = json_object();
         pthread_mutex_unlock(&w->lock);
-        json_t *modes = read_modes(connect);
+        read_servers(connect, modes, voters);
         pthread_mutex_lock(&w->lock);
         json_object_set_new(snap, "modes", modes);
+        json_object_set_new(snap, "voters", voters);
     }
     if (!w->zh) {
         json_object_set_new(snap, "error", json_string("no ZooKeeper member has an address yet"));
@@ -445,6 +504,7 @@ static json_t *read_snapshot(zk_watch *w)
     size_t n_dead = w->n_dead_sessions;
     w->dead_sessions = NULL;
     w->n_dead_sessions = 0;
+    cleanup_free char *ask = w->brokers ? mk_xstrdup(w->brokers) : NULL;
     pthread_mutex_unlock(&w->lock);
     if (n_dead > 0)
         remove_dead_sessions(w, dead, n_dead);
@@ -460,10 +520,14 @@ static json_t *read_snapshot(zk_watch *w)
         rc2 = for_each_child(w, "brokers/topics", add_topic, &walk);
     if (rc2 == ZOK)
         rc2 = walk.rc;
+    json_t *cluster_id = rc == ZOK && rc2 == ZOK ? read_cluster_id(w) : NULL;
+    json_t *broker_ids = cluster_id ? read_broker_cluster_ids(w, ask, brokers) : NULL;
     pthread_mutex_lock(&w->lock);
     if (rc != ZOK || rc2 != ZOK) {
         json_decref(brokers);
         json_decref(parts);
+        json_decref(cluster_id);
+        json_decref(broker_ids);
         json_object_set_new(
             snap, "error",
             json_sprintf("reading ZooKeeper failed: %s", zerror(rc != ZOK ? rc : rc2)));
@@ -473,6 +537,8 @@ static json_t *read_snapshot(zk_watch *w)
     json_object_set_new(snap, "brokers", brokers);
     json_object_set_new(snap, "partitions", parts);
     json_object_set_new(snap, "controller", read_controller(w));
+    json_object_set_new(snap, "cluster_id", cluster_id);
+    json_object_set_new(snap, "broker_cluster_ids", broker_ids);
     return snap;
 }
 
@@ -555,6 +621,7 @@ zk_watch *zk_watch_start(core_queue *queue, const char *chroot, double poll_s)
     w->queue = queue;
     w->chroot = mk_xstrdup(chroot);
     w->poll_s = poll_s;
+    w->cluster_ids = json_object();
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->cond, NULL);
     zoo_set_debug_level(log_get_level() == LOG_DEBUG ? ZOO_LOG_LEVEL_INFO : ZOO_LOG_LEVEL_WARN);
@@ -562,6 +629,7 @@ zk_watch *zk_watch_start(core_queue *queue, const char *chroot, double poll_s)
         log_error(COMPONENT, "cannot start the ZooKeeper thread");
         pthread_mutex_destroy(&w->lock);
         pthread_cond_destroy(&w->cond);
+        json_decref(w->cluster_ids);
         free(w->chroot);
         free(w);
         return NULL;
@@ -581,8 +649,10 @@ void zk_watch_stop(zk_watch *w)
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->cond);
     json_decref(w->last_posted);
+    json_decref(w->cluster_ids);
     free(w->dead_sessions);
     free(w->connect);
+    free(w->brokers);
     free(w->chroot);
     free(w);
 }
@@ -600,6 +670,16 @@ void zk_watch_set_connect(zk_watch *w, const char *connect)
         w->connect_changed = true;
         pthread_cond_broadcast(&w->cond);
     }
+    pthread_mutex_unlock(&w->lock);
+}
+
+void zk_watch_set_brokers(zk_watch *w, const char *brokers)
+{
+    if (brokers && !*brokers)
+        brokers = NULL;
+    pthread_mutex_lock(&w->lock);
+    free(w->brokers);
+    w->brokers = brokers ? mk_xstrdup(brokers) : NULL;
     pthread_mutex_unlock(&w->lock);
 }
 

@@ -16,7 +16,10 @@
  *    "quorum": bool,        a session is established and a read succeeded: a quorum answers
  *    "error": "..." | null, why not, when quorum is false
  *    "modes": {"h:p": "leader" | "follower" | ... | null},  each server's `srvr` answer: a server
- *                           that serves clients (it is in a quorum) says its mode, others null
+ *                           that serves clients (in a quorum, or standalone) says its mode,
+ *                           others null
+ *    "voters": {"h:p": n | null},  the voting members of the ensemble each server was configured
+ *                           with (its `conf` answer's membership); null: no answer, standalone
  *    "read_at": t,          wall-clock time the modes were read from
  *    "brokers": {"<id>": {"host": s, "port": n, "endpoints": [s...], "timestamp": s,
  *                         "rack": s, "jmx_port": n, "version": n,   (those present)
@@ -24,10 +27,14 @@
  *    "partitions": [{"topic": s, "partition": n, "replicas": [n...],
  *                    "leader": n | null, "isr": [n...] | null,   from the partition's state node
  *                    "min_insync": n | null}],                   the topic's own setting
- *    "controller": n | null}  the broker id in <chroot>/controller
+ *    "controller": n | null,  the broker id in <chroot>/controller
+ *    "cluster_id": s | null,  the Kafka cluster id in <chroot>/cluster/id
+ *    "broker_cluster_ids": {"<id>": s | null}}  the cluster id each registered broker of the
+ *                           zk_watch_set_brokers list reports itself (its metadata)
  *
- * A ZooKeeper server that is not part of a quorum refuses client sessions, so "quorum": true is
- * the real answer the bring-up waits for, not a guess from task states.
+ * "quorum" here only says that a session works. A server that runs standalone accepts sessions
+ * too, so whether the ensemble is whole is judged from "modes" and "voters" (cluster_check.h),
+ * and whether Kafka is one cluster from "cluster_id" and "broker_cluster_ids".
  */
 #ifndef MK_ZK_WATCH_H
 #define MK_ZK_WATCH_H
@@ -47,6 +54,9 @@ void zk_watch_stop(zk_watch *w);
 
 /* Thread-safe. The ensemble's connect string without chroot; NULL or "" closes the session. */
 void zk_watch_set_connect(zk_watch *w, const char *connect);
+/* Thread-safe. The brokers to ask their cluster id, "id=host:port,..." as the scheduler reaches
+ * them; NULL or "" for none. Each is asked once per registration. */
+void zk_watch_set_brokers(zk_watch *w, const char *brokers);
 /* Thread-safe. Asks for a read now; its message carries a "seq" of at least `seq`. */
 void zk_watch_refresh(zk_watch *w, unsigned long seq);
 

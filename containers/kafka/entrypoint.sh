@@ -215,7 +215,10 @@ read -r -d '' -a gc_log_opts <<<"${KAFKA_GC_LOG_OPTS:-}" || true
 read -r -d '' -a jmx_opts <<<"${KAFKA_JMX_OPTS:-}" || true
 read -r -d '' -a log4j_opts <<<"${KAFKA_LOG4J_OPTS:--Dlog4j.configuration=file:$log4j}" || true
 read -r -d '' -a extra_opts <<<"${KAFKA_OPTS:-}" || true
-[ -z "$hosts_file" ] || extra_opts+=("-Djdk.net.hosts.file=$hosts_file")
+# The hosts file stands for the network's DNS (weaveDNS answers with a TTL of 1 s): a restarted
+# broker's new address must be seen within seconds, not after the JVM's 30 s cache.
+[ -z "$hosts_file" ] || extra_opts+=("-Djdk.net.hosts.file=$hosts_file" -Dsun.net.inetaddr.ttl=1
+    -Dsun.net.inetaddr.negative.ttl=1)
 cmd=("$java" "${heap_opts[@]}" "${perf_opts[@]}" -Djava.awt.headless=true "${gc_log_opts[@]}"
     "${jmx_opts[@]}" "${log4j_opts[@]}" "${extra_opts[@]}" -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$props")
 

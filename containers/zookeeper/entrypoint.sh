@@ -119,11 +119,12 @@ case "$ZOO_LOG_LEVEL" in
     *) die "ZOO_LOG_LEVEL must be one of TRACE DEBUG INFO WARN ERROR, not '$ZOO_LOG_LEVEL'" ;;
 esac
 
-# Health checks and the tests use these four-letter words: they are always allowed.
-whitelist=${ZOO_4LW_COMMANDS_WHITELIST:-srvr,ruok,mntr,stat}
+# Health checks, the scheduler's ensemble check (srvr: the mode; conf: the members) and the tests
+# use these four-letter words: they are always allowed.
+whitelist=${ZOO_4LW_COMMANDS_WHITELIST:-srvr,ruok,mntr,stat,conf}
 whitelist=${whitelist// /}
 if [ "$whitelist" != "*" ]; then
-    for w in srvr ruok mntr stat; do
+    for w in srvr ruok mntr stat conf; do
         [[ ,$whitelist, == *,"$w",* ]] || whitelist="$whitelist,$w"
     done
 fi
@@ -262,7 +263,10 @@ jvm+=("${perf[@]}"
     -Dorg.slf4j.simpleLogger.showDateTime=true
     "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss,SSS"
     "${server_flags[@]}" "${flags[@]}")
-[ -z "$hosts_file" ] || jvm+=("-Djdk.net.hosts.file=$hosts_file")
+# The hosts file stands for the network's DNS (weaveDNS answers with a TTL of 1 s): a restarted
+# peer's new address must be seen within seconds, not after the JVM's 30 s cache.
+[ -z "$hosts_file" ] || jvm+=("-Djdk.net.hosts.file=$hosts_file" -Dsun.net.inetaddr.ttl=1
+    -Dsun.net.inetaddr.negative.ttl=1)
 cmd=("$java" "${jvm[@]}" -cp "$classpath" org.apache.zookeeper.server.quorum.QuorumPeerMain "$cfg")
 
 mode="standalone"

@@ -49,6 +49,16 @@ class Api:
         return None
 
 
+def registered(api):
+    """The status once every desired broker is registered, else None (also while the API does not
+    answer: not serving yet, or restarting)."""
+    try:
+        st = api.status()
+    except OSError:
+        return None
+    return st["kafka"]["registered"] == st["kafka"]["desired"] and st
+
+
 def framework_env(sim, pki, state_dir, **overrides):
     """The environment of a small but complete cluster on mesos-sim."""
     env = {

@@ -19,7 +19,8 @@ import pytest
 
 from conftest import Cluster
 from harness import BIN_DIR, Pki, scaled, wait_until
-from scheduler_api import API_PASSWORD, API_USER, MESOS_PASSWORD, Api, framework_env, launches
+from scheduler_api import (API_PASSWORD, API_USER, MESOS_PASSWORD, Api, framework_env, launches,
+                           registered)
 from servers import consume, kcat, metadata, produce
 
 
@@ -37,14 +38,6 @@ def env(tmp_path_factory):
     wait_until(lambda: registered(api), 300, "three brokers registered", interval=1)
     yield {"api": api, "sim": sim, "sched": sched, "vars": vars_, "cluster": cluster}
     cluster.stop_all()
-
-
-def registered(api):
-    try:
-        st = api.status()
-    except OSError:
-        return None
-    return st["kafka"]["registered"] == 3 and st
 
 
 def cli(env, *args, ok=True, timeout=120):

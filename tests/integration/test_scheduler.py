@@ -16,7 +16,7 @@ import pytest
 
 from conftest import Cluster
 from harness import Pki, wait_until
-from scheduler_api import (MESOS_PASSWORD, Api, framework_env, launches, sim_tasks,
+from scheduler_api import (MESOS_PASSWORD, Api, framework_env, launches, registered, sim_tasks,
                            wait_offers_answered)
 from servers import consume, produce, zk_get_data
 
@@ -38,14 +38,6 @@ def env(tmp_path_factory):
            "api": Api(vars_["FRAMEWORK_PORT"])}
     yield box
     cluster.stop_all()
-
-
-def registered(api):
-    try:
-        st = api.status()
-    except OSError:  # not serving yet, or restarting
-        return None
-    return st["kafka"]["registered"] == st["kafka"]["desired"] and st
 
 
 def wait_cluster(api, timeout=240):

@@ -329,11 +329,75 @@ static void test_zookeeper_server_lists_per_network(void **state)
     c.network = NETWORK_USER;
     c.domain = "weave.local";
     cleanup_free char *user = taskinfo_zoo_servers(&c, zk, 2, zk[0]);
-    assert_string_equal(user, "server.1=zookeeper-1.weave.local:2888:3888;2181 "
+    assert_string_equal(user, "server.1=0.0.0.0:2888:3888;2181 "
                               "server.2=zookeeper-2.weave.local:2888:3888;2181");
     assert_int_equal(taskinfo_ports_needed(&c, KIND_ZOOKEEPER), 0);
     member_free(zk[0]);
     member_free(zk[1]);
+}
+
+/* A member as an offer round leaves it in `mode`: on USER with no host ports (issue 18: those
+ * were left out of the server list, so every server ran standalone). */
+static member *placed_in(network_mode mode, member_kind kind, int id, const char *host, int port)
+{
+    member *m = placed(kind, id, host, port, port + 1, port + 2);
+    if (mode == NETWORK_USER)
+        m->n_ports = 0;
+    return m;
+}
+
+static void test_zookeeper_ensemble_on_every_network(void **state)
+{
+    (void)state;
+    static const struct {
+        network_mode mode;
+        const char *domain;
+        const char *for_2; /* ZOO_SERVERS of zookeeper-2 */
+    } cases[] = {
+        {NETWORK_HOST, NULL,
+         "server.1=a1:31001:31002;31000 server.2=a2:31101:31102;31100 "
+         "server.3=a3:31201:31202;31200"},
+        {NETWORK_BRIDGE, NULL,
+         "server.1=a1:31001:31002;31000 server.2=0.0.0.0:2888:3888;2181 "
+         "server.3=a3:31201:31202;31200"},
+        {NETWORK_USER, "weave.local",
+         "server.1=zookeeper-1.weave.local:2888:3888;2181 server.2=0.0.0.0:2888:3888;2181 "
+         "server.3=zookeeper-3.weave.local:2888:3888;2181"},
+        {NETWORK_USER, NULL,
+         "server.1=zookeeper-1:2888:3888;2181 server.2=0.0.0.0:2888:3888;2181 "
+         "server.3=zookeeper-3:2888:3888;2181"},
+    };
+    for (size_t k = 0; k < MK_ARRAY_LEN(cases); k++) {
+        config c = test_config();
+        c.network = cases[k].mode;
+        c.domain = (char *)cases[k].domain;
+        member *all[6] = {
+            placed_in(c.network, KIND_ZOOKEEPER, 1, "a1", 31000),
+            placed_in(c.network, KIND_ZOOKEEPER, 2, "a2", 31100),
+            placed_in(c.network, KIND_ZOOKEEPER, 3, "a3", 31200),
+            placed_in(c.network, KIND_KAFKA, 0, "a1", 31300), /* not a ZooKeeper member */
+            member_new(KIND_ZOOKEEPER, 4),                    /* never placed: no address */
+            placed_in(c.network, KIND_ZOOKEEPER, 5, "a4", 31400),
+        };
+        all[5]->goal = GOAL_REMOVE; /* removed, and its task has ended */
+        member *list[6];
+        size_t n = taskinfo_zoo_ensemble(&c, all, 6, list);
+        assert_int_equal(n, 3);
+        assert_ptr_equal(list[0], all[0]);
+        assert_ptr_equal(list[2], all[2]);
+        cleanup_free char *servers = taskinfo_zoo_servers(&c, list, n, all[1]);
+        assert_string_equal(servers, cases[k].for_2);
+        /* A member being removed stays in the list while its task runs. */
+        all[5]->task_id = mk_xstrdup("zookeeper-5.x");
+        all[5]->task_state = TASK_RUNNING;
+        assert_int_equal(taskinfo_zoo_ensemble(&c, all, 6, list), 4);
+        /* A member that lost its home keeps its last address in the list. */
+        free(all[0]->agent_id);
+        all[0]->agent_id = NULL;
+        assert_int_equal(taskinfo_zoo_ensemble(&c, all, 6, list), 4);
+        for (size_t i = 0; i < 6; i++)
+            member_free(all[i]);
+    }
 }
 
 static void test_kafka_task_info(void **state)
@@ -404,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_placement_takes_only_what_the_offer_has),
         cmocka_unit_test(test_placement_respects_reservations_and_splits),
         cmocka_unit_test(test_zookeeper_server_lists_per_network),
+        cmocka_unit_test(test_zookeeper_ensemble_on_every_network),
         cmocka_unit_test(test_kafka_task_info),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
