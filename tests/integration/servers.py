@@ -518,10 +518,13 @@ def produce(bootstrap, topic, messages, partition=None, timeout=60):
         f"kcat -P failed ({r.returncode}): {r.stderr}"
 
 
-def topic_partitions(bootstrap, topic, timeout=30):
+# The helpers below take `run`, the kcat to call (kcat(args, input=None, timeout=...)): a test on
+# a network whose names only its own resolver knows passes one that runs kcat there.
+
+def topic_partitions(bootstrap, topic, timeout=30, run=kcat):
     """The topic's partitions as a broker reports them ([] while it is unknown): each with its
     leader (-1 when none), replicas and in-sync replicas (ids)."""
-    r = kcat(["-b", bootstrap, "-L", "-J", "-t", topic, "-m", "10"], timeout=timeout)
+    r = run(["-b", bootstrap, "-L", "-J", "-t", topic, "-m", "10"], timeout=timeout)
     if r.returncode != 0:
         return []
     for t in json.loads(r.stdout).get("topics", []):
@@ -533,14 +536,14 @@ def topic_partitions(bootstrap, topic, timeout=30):
     return []
 
 
-def watermarks(bootstrap, topic, partitions, timeout=30):
+def watermarks(bootstrap, topic, partitions, timeout=30, run=kcat):
     """{partition: (low, high)} read from each partition's leader (ListOffsets), or None if any
     leader did not answer."""
     def query(which):
         args = ["-b", bootstrap, "-Q", "-J"]
         for p in partitions:
             args += ["-t", f"{topic}:{p}:{which}"]
-        r = kcat(args, timeout=timeout)
+        r = run(args, timeout=timeout)
         if r.returncode != 0:
             return None
         answer = json.loads(r.stdout).get(topic, {})
@@ -557,26 +560,26 @@ def watermarks(bootstrap, topic, partitions, timeout=30):
     return {p: (low[p], high[p]) for p in partitions}
 
 
-def settled_watermarks(bootstrap, topic):
+def settled_watermarks(bootstrap, topic, run=kcat):
     """The watermarks once the topic is settled: every partition led and its whole replica set in
     sync (so the leader's high watermark is every replica's log end), read twice the same; else
     None."""
-    parts = topic_partitions(bootstrap, topic)
+    parts = topic_partitions(bootstrap, topic, run=run)
     if not parts or any(p["leader"] < 0 or p["isr"] != p["replicas"] for p in parts):
         return None
     ids = [p["partition"] for p in parts]
-    first = watermarks(bootstrap, topic, ids)
-    return first if first is not None and watermarks(bootstrap, topic, ids) == first else None
+    first = watermarks(bootstrap, topic, ids, run=run)
+    return first if first is not None and watermarks(bootstrap, topic, ids, run=run) == first else None
 
 
-def read_partitions(bootstrap, topic, marks, timeout=60):
+def read_partitions(bootstrap, topic, marks, timeout=60, run=kcat):
     """Every message of each partition from its low to its high watermark (a full read to a known
     offset, not to the first end of partition a consumer sees), in partition then offset order."""
     messages = []
     for p, (low, high) in sorted(marks.items()):
         if high <= low:
             continue
-        r = kcat(["-b", bootstrap, "-C", "-t", topic, "-p", str(p), "-o", str(low),
+        r = run(["-b", bootstrap, "-C", "-t", topic, "-p", str(p), "-o", str(low),
                   "-c", str(high - low), "-q", "-f", "%s\n"], timeout=timeout)
         assert r.returncode == 0, f"kcat -C {topic}-{p} failed ({r.returncode}): {r.stderr}"
         got = r.stdout.splitlines()
@@ -585,12 +588,12 @@ def read_partitions(bootstrap, topic, marks, timeout=60):
     return messages
 
 
-def consume(bootstrap, topic, expected=0, timeout=180):
+def consume(bootstrap, topic, expected=0, timeout=180, run=kcat):
     """What the topic holds once settled: waits until every partition has its full ISR and the
     partitions hold at least `expected` messages (bounded by `timeout`, so a real loss is reported,
     not waited for forever), then reads every partition to its leader's end offset."""
     def ready():
-        marks = settled_watermarks(bootstrap, topic)
+        marks = settled_watermarks(bootstrap, topic, run=run)
         return marks is not None and sum(h - l for l, h in marks.values()) >= expected and marks
     deadline = time.monotonic() + scaled(timeout)
     marks = None
@@ -599,12 +602,12 @@ def consume(bootstrap, topic, expected=0, timeout=180):
         if not marks:
             time.sleep(0.5)
     if not marks:
-        marks = settled_watermarks(bootstrap, topic)
+        marks = settled_watermarks(bootstrap, topic, run=run)
         assert marks is not None, f"{topic} did not settle (a leader and a full ISR) in {timeout}s"
-    return read_partitions(bootstrap, topic, marks)
+    return read_partitions(bootstrap, topic, marks, run=run)
 
 
-def missing_messages(bootstrap, topic, acknowledged, timeout=180):
+def missing_messages(bootstrap, topic, acknowledged, timeout=180, run=kcat):
     """The acknowledged messages the topic does not hold (consume's settled full read)."""
-    held = set(consume(bootstrap, topic, len(set(acknowledged)), timeout))
+    held = set(consume(bootstrap, topic, len(set(acknowledged)), timeout, run=run))
     return [m for m in acknowledged if m not in held]

@@ -29,15 +29,18 @@ def env(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("kafka-ops")
     pki = Pki(workdir / "pki")
     cluster = Cluster(workdir)
-    sim = cluster.sim(pki=pki, credentials=[f"kafka:{MESOS_PASSWORD}"], agents=4, update_retry=1)
-    vars_ = framework_env(sim, pki, workdir / "state", FRAMEWORK_NAME="mk-ops",
-                          KAFKA_OPTIONS="group.initial.rebalance.delay.ms=0,"
-                                        "offsets.topic.num.partitions=3")
-    sched = cluster.scheduler(vars_)
-    api = Api(vars_["FRAMEWORK_PORT"])
-    wait_until(lambda: registered(api), 300, "three brokers registered", interval=1)
-    yield {"api": api, "sim": sim, "sched": sched, "vars": vars_, "cluster": cluster}
-    cluster.stop_all()
+    try:  # stopped even when the bring-up fails
+        sim = cluster.sim(pki=pki, credentials=[f"kafka:{MESOS_PASSWORD}"], agents=4,
+                          update_retry=1)
+        vars_ = framework_env(sim, pki, workdir / "state", FRAMEWORK_NAME="mk-ops",
+                              KAFKA_OPTIONS="group.initial.rebalance.delay.ms=0,"
+                                            "offsets.topic.num.partitions=3")
+        sched = cluster.scheduler(vars_)
+        api = Api(vars_["FRAMEWORK_PORT"])
+        wait_until(lambda: registered(api), 300, "three brokers registered", interval=1)
+        yield {"api": api, "sim": sim, "sched": sched, "vars": vars_, "cluster": cluster}
+    finally:
+        cluster.stop_all()
 
 
 def cli(env, *args, ok=True, timeout=120):

@@ -12,7 +12,6 @@ names (in /etc/hosts); on USER through the containers' DNS names, which mesos-si
 hosts file (as weaveDNS would). kcat runs there in a mount namespace of its own where that file is
 /etc/hosts. The test's own ZooKeeper client uses the containers' addresses, as the scheduler does.
 """
-import fcntl
 import json
 import subprocess
 import threading
@@ -23,26 +22,11 @@ import pytest
 from conftest import Cluster
 from harness import Pki, wait_until
 from scheduler_api import MESOS_PASSWORD, Api, framework_env, registered
-from servers import four_letter, kcat, zk_get_data
+from servers import consume, four_letter, kcat, settled_watermarks, zk_get_data
 
 MODES = ["HOST", "BRIDGE", "USER"]
 TOPIC = "roundtrip"
 SAFE = "safe"
-
-
-def agent_ports(size=500, first=40000, last=49999):
-    """(lock, "begin-end"): a block of agent ports no other simulator on this machine offers while
-    the lock file stays open. Every simulator's agents share the addresses 127.0.1.N, so two runs
-    side by side offering the default range would bind each other's ports (and the scheduler of
-    one could talk to the other's ZooKeeper)."""
-    for begin in range(first, last - size + 2, size):
-        lock = open(f"/tmp/mk-sim-ports-{begin}.lock", "w")
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return lock, f"{begin}-{begin + size - 1}"
-        except OSError:
-            lock.close()
-    raise AssertionError(f"every block of {size} agent ports in {first}-{last} is in use")
 
 
 @pytest.fixture(scope="module", params=MODES)
@@ -51,9 +35,8 @@ def env(request, tmp_path_factory):
     workdir = tmp_path_factory.mktemp(f"net-{mode.lower()}")
     pki = Pki(workdir / "pki")
     cluster = Cluster(workdir)
-    lock, ports = agent_ports()
-    sim = cluster.sim(pki=pki, credentials=[f"kafka:{MESOS_PASSWORD}"], agents=4, update_retry=1,
-                      extra=["--agent-ports", ports])
+    # Its agents offer ports of their own (harness.reserve_port_block).
+    sim = cluster.sim(pki=pki, credentials=[f"kafka:{MESOS_PASSWORD}"], agents=4, update_retry=1)
     user = {"NETWORK_NAME": "weave", "DOMAIN": "weave.local"} if mode == "USER" else {}
     vars_ = framework_env(sim, pki, workdir / "state", FRAMEWORK_NAME=f"mk-{mode.lower()}",
                           NETWORK_MODE=mode, **user,
@@ -72,7 +55,6 @@ def env(request, tmp_path_factory):
         yield box
     finally:
         cluster.stop_all()
-        lock.close()
 
 
 def members(env, kind):
@@ -120,53 +102,15 @@ def produce(env, topic, messages):
     return r.returncode == 0 and "Delivery failed" not in r.stderr
 
 
-def settled_partitions(env, topic):
-    """The topic's partitions once each has a leader and its full ISR (three replicas), or None."""
-    md = metadata(env)
-    if not md:
-        return None
-    for t in md["topics"]:
-        if t["topic"] == topic and not t.get("error"):
-            parts = t["partitions"]
-            ok = parts and all(p.get("leader", -1) >= 0 and len(p["isrs"]) == 3 == len(p["replicas"])
-                               for p in parts)
-            return parts if ok else None
-    return None
+def topic_contents(env, topic, expected=0):
+    """Every message the settled topic holds (servers.consume: full ISR, then each partition read
+    up to its leader's end offset), through this network's kcat."""
+    return consume(bootstrap(env), topic, expected,
+                   run=lambda args, **kw: run_kcat(env, args, **kw))
 
 
-def end_offset(env, topic, partition):
-    """The partition's end offset as its leader reports it (kcat -Q with timestamp -1)."""
-    r = run_kcat(env, ["-b", bootstrap(env), "-Q", "-t", f"{topic}:{partition}:-1"], timeout=30)
-    if r.returncode != 0:
-        return None
-    # "roundtrip [0] offset 166"
-    for line in r.stdout.splitlines():
-        parts = line.split()
-        if len(parts) >= 4 and parts[1] == f"[{partition}]" and parts[2] == "offset":
-            return int(parts[3])
-    return None
-
-
-def read_partitions(env, topic):
-    """Every message of the settled topic: each partition read from the beginning up to the end
-    offset its leader reports, never stopping at a consumer's first end of partition."""
-    parts = wait_until(lambda: settled_partitions(env, topic), 120,
-                       f"every partition of {topic} with its full ISR", interval=1)
-    out = []
-    for p in sorted(pp["partition"] for pp in parts):
-        end, = wait_until(lambda: (e := end_offset(env, topic, p)) is not None and (e,), 60,
-                          f"{topic}-{p}'s end offset", interval=1)
-        if end == 0:
-            continue
-
-        def attempt():
-            r = run_kcat(env, ["-b", bootstrap(env), "-C", "-t", topic, "-p", str(p),
-                               "-o", "beginning", "-c", str(end), "-q", "-f", "%s\n"],
-                         timeout=120)
-            lines = r.stdout.splitlines()
-            return lines if r.returncode == 0 and len(lines) == end else None
-        out += wait_until(attempt, 120, f"{end} messages of {topic}-{p}", interval=1)
-    return out
+def topic_settled(env, topic):
+    return settled_watermarks(bootstrap(env), topic, run=lambda args, **kw: run_kcat(env, args, **kw))
 
 
 # --- bring-up ------------------------------------------------------------------------------------
@@ -241,7 +185,7 @@ def test_messages_round_trip_with_acks_all(env):
     wait_until(lambda: produce(env, TOPIC, [f"create-{next(attempts)}"]), 120,
                f"{TOPIC} created", interval=1)
     assert produce(env, TOPIC, messages)
-    held = [m for m in read_partitions(env, TOPIC) if not m.startswith("create-")]
+    held = [m for m in topic_contents(env, TOPIC, len(messages)) if not m.startswith("create-")]
     assert sorted(held) == messages
 
 
@@ -250,7 +194,7 @@ def test_a_rolling_restart_under_an_acks_all_producer_loses_nothing(env):
     attempts = iter(range(1000))
     wait_until(lambda: produce(env, SAFE, [f"create-{next(attempts)}"]), 120, f"{SAFE} created",
                interval=1)
-    wait_until(lambda: settled_partitions(env, SAFE), 120, f"{SAFE} with its full ISR", interval=1)
+    wait_until(lambda: topic_settled(env, SAFE), 120, f"{SAFE} with its full ISR", interval=1)
     tasks_before = {b: api.member(f"kafka-{b}")["task_id"] for b in range(3)}
     acked, unsure, stop = [], [], threading.Event()
 
@@ -276,7 +220,7 @@ def test_a_rolling_restart_under_an_acks_all_producer_loses_nothing(env):
     for b in range(3):
         assert api.member(f"kafka-{b}")["task_id"] != tasks_before[b]
     wait_until(lambda: registered(api), 120, "every broker registered after the restart")
-    held = read_partitions(env, SAFE)
+    held = topic_contents(env, SAFE, len(acked))
     lost = sorted(set(acked) - set(held))
     print(f"{env['mode']} rolling restart: {len(acked)} acknowledged, {len(unsure)} not, "
           f"{len(held)} held by the partitions, {len(lost)} acknowledged but lost")

@@ -31,13 +31,15 @@ def env(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("scheduler")
     pki = Pki(workdir / "pki")
     cluster = Cluster(workdir)
-    sim = cluster.sim(pki=pki, credentials=[f"kafka:{MESOS_PASSWORD}"], agents=5, update_retry=1)
-    vars_ = framework_env(sim, pki, workdir / "state")
-    sched = cluster.scheduler(vars_)
-    box = {"cluster": cluster, "sim": sim, "sched": sched, "vars": vars_, "workdir": workdir,
-           "api": Api(vars_["FRAMEWORK_PORT"])}
-    yield box
-    cluster.stop_all()
+    try:  # stopped even when the start fails
+        sim = cluster.sim(pki=pki, credentials=[f"kafka:{MESOS_PASSWORD}"], agents=5,
+                          update_retry=1)
+        vars_ = framework_env(sim, pki, workdir / "state")
+        sched = cluster.scheduler(vars_)
+        yield {"cluster": cluster, "sim": sim, "sched": sched, "vars": vars_, "workdir": workdir,
+               "api": Api(vars_["FRAMEWORK_PORT"])}
+    finally:
+        cluster.stop_all()
 
 
 def wait_cluster(api, timeout=240):
