@@ -416,6 +416,8 @@ static void stop_helpers(task *t)
 
 void agent_kill(framework *fw, task *t, double grace_s)
 {
+    if (t->unreachable_time > 0)
+        return; /* the agent is out of reach: the kill never arrives */
     if (t->to_start) {
         t->to_start = false;
         send_update(fw, t,
@@ -496,8 +498,9 @@ static void health_report(void *ctx, uint64_t id, health_verdict v, const char *
     pthread_mutex_lock(&M.mu);
     for (framework *fw = M.fws; fw; fw = fw->next) {
         for (task *t = fw->tasks; t; t = t->next) {
-            if (t->health_id != id || !t->health || t->pid <= 0 || t->kill_requested)
-                continue;
+            if (t->health_id != id || !t->health || t->pid <= 0 || t->kill_requested ||
+                M.agents[t->agent].partitioned)
+                continue; /* a cut-off agent's verdicts reach no one; the next after the heal */
             t->healthy = v.healthy;
             log_info(COMPONENT, "task %s %s: %s", t->id, v.healthy ? "healthy" : "unhealthy",
                      detail ? detail : "");
@@ -524,6 +527,8 @@ void agent_tick(double now)
     for (framework *fw = M.fws; fw; fw = fw->next) {
         for (task *t = fw->tasks, *next; t; t = next) {
             next = t->next;
+            if (M.agents[t->agent].partitioned)
+                continue; /* cut off: what happens there reaches the master after the heal */
             if (t->to_start && !M.agents[t->agent].lost)
                 start_container(fw, t);
             if (t->pid > 0) {
@@ -594,8 +599,9 @@ const char *agent_container_block(void)
 json_t *agent_json(int a)
 {
     const agent *ag = &M.agents[a];
-    return json_pack("{s:s, s:s, s:s, s:s?, s:b}", "id", ag->id, "hostname", ag->hostname, "ip",
-                     ag->ip, "dir", ag->dir, "lost", ag->lost);
+    return json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b}", "id", ag->id, "hostname", ag->hostname,
+                     "ip", ag->ip, "dir", ag->dir, "lost", ag->lost, "partitioned",
+                     ag->partitioned);
 }
 
 /* ---- fault control ----------------------------------------------------------------------------
@@ -610,14 +616,16 @@ int agent_index(const char *name)
     return -1;
 }
 
-/* The agent stops answering the master's pings (its machine died with its processes). The master
- * marks it unreachable as in Master::markUnreachable, without waiting out the ping timeouts. */
-int agent_lose(int a)
+/* The master marks the agent unreachable as in Master::markUnreachable, without waiting out the
+ * ping timeouts: its offers are rescinded, its tasks reported TASK_UNREACHABLE (TASK_LOST), and a
+ * FAILURE follows. When the machine died (`partition` false) its processes died with it. */
+static int mark_unreachable(int a, bool partition)
 {
     agent *ag = &M.agents[a];
     if (ag->lost)
         return -1;
     ag->lost = true;
+    ag->partitioned = partition;
     double now = mk_now_wall();
     ag->lost_at = now;
     for (offer *o = M.offers, *next; o; o = next) {
@@ -631,11 +639,18 @@ int agent_lose(int a)
             if (t->agent != a)
                 continue;
             bool was_terminal = task_is_terminal(t);
-            agent_release_task(t);
-            t->to_start = false;
-            if (was_terminal) {
+            if (was_terminal && !partition) {
+                agent_release_task(t);
                 remove_task(fw, t);
                 continue;
+            }
+            if (was_terminal)
+                continue; /* its update waits, unacknowledged, on the cut-off agent */
+            if (partition) {
+                t->agent_state = t->state;
+            } else {
+                agent_release_task(t);
+                t->to_start = false;
             }
             t->unreachable_time = now;
             t->state = fw->partition_aware ? "TASK_UNREACHABLE" : "TASK_LOST";
@@ -649,8 +664,51 @@ int agent_lose(int a)
         push_to(fw, json_pack("{s:s, s:{s:o}}", "type", "FAILURE", "failure", "agent_id",
                               id_json(ag->id)));
     }
-    write_hosts_file();
-    log_info(COMPONENT, "agent %s (%s) lost: marked unreachable", ag->hostname, ag->id);
+    if (!partition)
+        write_hosts_file();
+    log_info(COMPONENT, "agent %s (%s) %s: marked unreachable", ag->hostname, ag->id,
+             partition ? "cut off from the master" : "lost");
+    return 0;
+}
+
+/* The agent stops answering the master's pings: its machine died, with its processes. */
+int agent_lose(int a)
+{
+    return mark_unreachable(a, false);
+}
+
+int agent_partition(int a)
+{
+    return mark_unreachable(a, true);
+}
+
+/* The partition ends and the agent re-registers with its tasks (Master::_reregisterSlave). A
+ * partition-aware framework's running tasks are the master's again, silently: it learns of them
+ * by reconciliation. Other frameworks' tasks were reported TASK_LOST, and the master has the agent
+ * shut them down. Updates the agent kept while cut off are sent now (the tick resends them). */
+int agent_heal(int a)
+{
+    agent *ag = &M.agents[a];
+    if (!ag->partitioned)
+        return -1;
+    ag->lost = ag->partitioned = false;
+    ag->lost_at = 0;
+    for (framework *fw = M.fws; fw; fw = fw->next) {
+        for (task *t = fw->tasks, *next; t; t = next) {
+            next = t->next;
+            if (t->agent != a || t->unreachable_time == 0)
+                continue;
+            if (!fw->partition_aware) {
+                agent_release_task(t);
+                remove_task(fw, t);
+                continue;
+            }
+            t->unreachable_time = 0;
+            t->state = t->agent_state;
+            t->agent_state = NULL;
+        }
+    }
+    log_info(COMPONENT, "agent %s (%s) reconnected to the master", ag->hostname, ag->id);
     return 0;
 }
 
@@ -668,6 +726,19 @@ int agent_return(int a)
     agent *ag = &M.agents[a];
     if (!ag->lost)
         return -1;
+    if (ag->partitioned) { /* restarted while cut off: its containers are gone */
+        ag->partitioned = false;
+        for (framework *fw = M.fws; fw; fw = fw->next)
+            for (task *t = fw->tasks; t; t = t->next)
+                if (t->agent == a) {
+                    if (t->pid > 0) {
+                        kill(-t->pid, SIGKILL);
+                        waitpid(t->pid, NULL, 0);
+                        t->pid = 0;
+                    }
+                    t->to_start = false;
+                }
+    }
     ag->lost = false;
     ag->lost_at = 0;
     for (framework *fw = M.fws; fw; fw = fw->next) {

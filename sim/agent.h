@@ -51,6 +51,10 @@ const char *agent_container_block(void);
 /* Fault control. Return 0, or -1 if the agent or task is unknown (or in the wrong state). */
 int agent_lose(int a);
 int agent_return(int a);
+/* A network partition between the agent and the master: marked unreachable as by agent_lose, but
+ * its containers go on running and keep what they would report; agent_heal reconnects it. */
+int agent_partition(int a);
+int agent_heal(int a);
 int agent_signal_task(const char *task_id, int sig);
 int agent_index(const char *name_or_id);
 

@@ -392,6 +392,17 @@ static enum MHD_Result on_control(void *cls, struct MHD_Connection *c, const cha
         return respond_json(
             c, 200, json_pack("{s:s, s:s}", "agent", agent, "state", lose ? "lost" : "back"));
     }
+    if (strcmp(url, "/control/agent/partition") == 0 || strcmp(url, "/control/agent/heal") == 0) {
+        bool cut = strcmp(url, "/control/agent/partition") == 0;
+        if (!agent || (cut ? master_partition_agent(agent) : master_heal_agent(agent)) < 0)
+            return respond_json(c, 404,
+                                json_pack("{s:s}", "error",
+                                          cut ? "no such agent, or already lost"
+                                              : "no such agent, or not cut off"));
+        return respond_json(
+            c, 200,
+            json_pack("{s:s, s:s}", "agent", agent, "state", cut ? "partitioned" : "reconnected"));
+    }
     if (strcmp(url, "/control/task/signal") == 0) {
         const char *task = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "task");
         const char *sig = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "signal");

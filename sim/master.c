@@ -636,6 +636,16 @@ int master_return_agent(const char *agent_name)
     return with_agent(agent_name, agent_return);
 }
 
+int master_partition_agent(const char *agent_name)
+{
+    return with_agent(agent_name, agent_partition);
+}
+
+int master_heal_agent(const char *agent_name)
+{
+    return with_agent(agent_name, agent_heal);
+}
+
 int master_signal_task(const char *task_id, int sig)
 {
     pthread_mutex_lock(&M.mu);

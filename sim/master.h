@@ -67,6 +67,8 @@ int master_remove_framework(const char *framework_id);
 /* Agent and task faults: return 0, or -1 if unknown or not applicable. */
 int master_lose_agent(const char *agent);
 int master_return_agent(const char *agent);
+int master_partition_agent(const char *agent); /* cut off from the master, processes go on */
+int master_heal_agent(const char *agent);
 int master_signal_task(const char *task_id, int sig);
 
 #endif

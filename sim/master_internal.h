@@ -61,6 +61,7 @@ typedef struct task {
     json_t *pending;
     double resend_at, resend_interval;
     double unreachable_time; /* wall time the agent was lost, 0 if not */
+    const char *agent_state; /* while partitioned: the state the cut-off agent still knows */
 } task;
 
 typedef struct framework {
@@ -85,9 +86,10 @@ typedef struct offer {
 
 typedef struct {
     char id[64], hostname[32], ip[16];
-    char *dir;      /* the agent's work directory: sandboxes and volumes */
-    bool lost;      /* unreachable: no offers, its tasks gone */
-    double lost_at; /* wall time it was marked unreachable */
+    char *dir;        /* the agent's work directory: sandboxes and volumes */
+    bool lost;        /* unreachable: no offers, its tasks gone (or cut off, when partitioned) */
+    bool partitioned; /* lost by a network partition: its processes go on, out of reach */
+    double lost_at;   /* wall time it was marked unreachable */
     resources total;
     offer *offered;
 } agent;

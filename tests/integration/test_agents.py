@@ -418,6 +418,40 @@ def test_agent_return_with_checkpointing(sim):
         client.close()
 
 
+def test_partition_keeps_the_task_running_and_heals_silently(client, sim):
+    offer = client.offer_on("agent3")
+    client.launch(offer, [task_info("cut-off", offer, shell("exec sleep 120"), container=busybox())])
+    client.wait_state("cut-off", "TASK_RUNNING")
+    pid = sim_task(sim, "cut-off")["pid"]
+    sim.control("/control/agent/partition?agent=agent3")
+    lost = client.wait_state("cut-off", "TASK_UNREACHABLE", timeout=10)
+    assert lost["source"] == "SOURCE_MASTER" and lost["reason"] == "REASON_AGENT_REMOVED"
+    assert "uuid" not in lost and lost["unreachable_time"]["nanoseconds"] > 0
+    client.wait_event("FAILURE", predicate=lambda e: e["failure"]["agent_id"] == offer["agent_id"])
+    assert process_alive(pid), "a partition killed the task's process"
+    # A kill cannot reach the agent: nothing happens, and the master still says unreachable.
+    client.kill("cut-off")
+    client.reconcile(["cut-off"])
+    wait_until(lambda: [s for s in client.updates("cut-off")
+                        if s.get("message") == "Reconciliation: Task is unreachable"], 10,
+               "an unreachable reconciliation answer")
+    assert process_alive(pid) and "TASK_KILLED" not in client.states("cut-off")
+    n_updates = len(client.updates("cut-off"))
+    sim.control("/control/agent/heal?agent=agent3")
+    # The agent re-registers with its task: a partition-aware framework gets no update of it, only
+    # reconciliation tells that it runs.
+    client.offer_on("agent3")
+    assert len(client.updates("cut-off")) == n_updates
+    client.reconcile(["cut-off"])
+    running = wait_until(lambda: [s for s in client.updates("cut-off")[n_updates:]
+                                  if s["state"] == "TASK_RUNNING"], 10, "a running answer")[0]
+    assert running["reason"] == "REASON_RECONCILIATION" and "uuid" not in running
+    assert process_alive(pid)
+    client.kill("cut-off")
+    client.wait_state("cut-off", "TASK_KILLED", timeout=10)
+    wait_until(lambda: not process_alive(pid), 10, "the task's process to end")
+
+
 def test_agent_loss_without_partition_awareness(sim):
     client = SchedulerClient(sim, name="old-style", capabilities=())
     try:
