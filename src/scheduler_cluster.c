@@ -162,7 +162,10 @@ static bool apply_foreign_status(scheduler *s, const mesos_task_status *st)
         return s->dirty;
     }
     if (is_doomed(s, st->task_id)) {
-        kill_stray(s, st, "its member was replaced on another agent");
+        if (st->state == TASK_UNREACHABLE) /* still cut off: a kill would not arrive */
+            log_debug(COMPONENT, "replaced task %s is still unreachable", st->task_id);
+        else
+            kill_stray(s, st, "its member was replaced on another agent");
         return false;
     }
     member_kind kind;
@@ -327,6 +330,32 @@ void scheduler_reconcile(scheduler *s)
     mesos_client_send(s->client, mesos_call_reconcile(fid, NULL, 0));
     log_info(COMPONENT, "reconciling (%zu known task(s), then implicitly)", n);
     free(tasks);
+    s->reconciled_at = s->doomed_reconciled_at = mk_now_wall();
+}
+
+/* Reconciliation is repeated, not only done after each SUBSCRIBED: a partitioned agent that
+ * re-registers brings its tasks back without any update to a partition-aware framework, so a
+ * replaced member's old task (doomed) is asked about until it is known dead, and everything
+ * now and then. */
+#define RECONCILE_DOOMED_EVERY_S 10.0
+#define RECONCILE_ALL_EVERY_S    600.0
+
+static void reconcile_periodically(scheduler *s, double now)
+{
+    if (now - s->reconciled_at >= RECONCILE_ALL_EVERY_S) {
+        scheduler_reconcile(s);
+        return;
+    }
+    if (s->n_doomed == 0 || now - s->doomed_reconciled_at < RECONCILE_DOOMED_EVERY_S)
+        return;
+    mesos_reconcile_task *tasks = mk_xcalloc(s->n_doomed, sizeof(*tasks));
+    for (size_t i = 0; i < s->n_doomed; i++)
+        tasks[i].task_id = s->doomed[i];
+    mesos_client_send(
+        s->client, mesos_call_reconcile(mesos_client_framework_id(s->client), tasks, s->n_doomed));
+    log_debug(COMPONENT, "reconciling %zu replaced task(s)", s->n_doomed);
+    free(tasks);
+    s->doomed_reconciled_at = now;
 }
 
 /* ---- timers ---------------------------------------------------------------------------------- */
@@ -397,6 +426,7 @@ void scheduler_tick(scheduler *s)
     if (!mesos_client_is_subscribed(s->client))
         return;
     double now = mk_now_wall();
+    reconcile_periodically(s, now);
     replace_unreachable(s, now);
     leave_silent_homes(s, now);
     scheduler_roll_ensemble(s, now);

@@ -183,6 +183,8 @@ def test_kill_through_the_api_stays_down_until_reflate(env):
     assert not [n for t, n, _, _ in launches(env["sim"]) if n == "kafka-2" and t > stopped_at]
     code, body = api.get("/v0/kafka/reflate")
     assert code == 200 and body["scheduled"] == ["kafka-2"]
+    wait_until(lambda: api.member("kafka-2")["task_id"] not in (None, member["task_id"]), 60,
+               "kafka-2 relaunched")
     wait_cluster(api)
     assert api.member("kafka-2")["agent_id"] == member["agent_id"]
 
@@ -278,6 +280,35 @@ def test_members_of_an_unreachable_agent_are_replaced_after_the_timeout(env):
     wait_until(lambda: sorted(t["name"] for t in sim_tasks(sim)) == members, 60,
                "the old tasks of the returned agent gone")
     assert all(t["state"] == "TASK_RUNNING" for t in sim_tasks(sim))
+    assert sorted(consume(api.status()["kafka"]["bootstrap"], TOPIC, len(MESSAGES))) == sorted(MESSAGES)
+
+
+def test_a_member_cut_off_by_a_partition_is_replaced_and_its_old_task_killed_on_return(env):
+    api, sim = env["api"], env["sim"]
+    broker = api.member("kafka-1")
+    agent, old_task = broker["hostname"], broker["task_id"]
+    others = {m["name"] for m in api.status()["members"] if m["hostname"] == agent}
+    sim.control(f"/control/agent/partition?agent={agent}")
+    # Cut off, the old broker goes on and keeps its registration; the replacement is launched
+    # elsewhere after UNREACHABLE_TIMEOUT, but cannot register while the old one holds the id.
+    wait_until(lambda: (m := api.member("kafka-1"))["task_id"] not in (None, old_task)
+               and m["hostname"] != agent, 120, "kafka-1 replaced elsewhere", interval=0.5)
+    assert any(t["id"] == old_task and t["unreachable"] for t in sim_tasks(sim))
+    sim.control(f"/control/agent/heal?agent={agent}")
+    # Back in reach, nothing tells of the old task but reconciliation: it is found and killed.
+    wait_until(lambda: not [t for t in sim_tasks(sim) if t["id"] == old_task
+                            and t["state"] in ("TASK_RUNNING", "TASK_KILLING")], 120,
+               "the old kafka-1 task killed", interval=0.5)
+    assert "its member was replaced on another agent" in env["sched"].output()
+
+    def whole():
+        st = api.status()
+        mine = [m for m in st["members"] if m["name"] in others]
+        running = sorted(t["name"] for t in sim_tasks(sim) if t["state"] == "TASK_RUNNING")
+        return (all(m["hostname"] != agent and m["state"] == "running" for m in mine)
+                and st["kafka"]["registered"] == 3 and st["zookeeper"]["settled"]
+                and running == sorted(m["name"] for m in st["members"]))
+    wait_until(whole, 240, "the cluster whole, each member once", interval=1)
     assert sorted(consume(api.status()["kafka"]["bootstrap"], TOPIC, len(MESSAGES))) == sorted(MESSAGES)
 
 
