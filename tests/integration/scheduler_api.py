@@ -50,13 +50,16 @@ class Api:
 
 
 def registered(api):
-    """The status once every desired broker is registered, else None (also while the API does not
-    answer: not serving yet, or restarting)."""
+    """The status once every desired broker runs and is registered, else None (also while the API
+    does not answer: not serving yet, or restarting). The count alone is not enough: a broker just
+    stopped may still be counted until the next ZooKeeper read."""
     try:
         st = api.status()
     except OSError:
         return None
-    return st["kafka"]["registered"] == st["kafka"]["desired"] and st
+    brokers = [m for m in st["members"] if m["kind"] == "kafka"]
+    return (st["kafka"]["registered"] == st["kafka"]["desired"] == len(brokers)
+            and all(m["state"] == "running" and m["registered"] for m in brokers) and st)
 
 
 def framework_env(sim, pki, state_dir, **overrides):
