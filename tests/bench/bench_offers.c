@@ -113,7 +113,16 @@ int main(int argc, char **argv)
     if (config_load(&cfg, bench_env, dir, stderr) != 0)
         return 1;
     log_set_level(LOG_ERROR);
-    scheduler s = {.cfg = &cfg, .zk_quorum = true, .suppressed = true};
+    /* The ensemble answers as complete (one leader, two followers of three): brokers may launch. */
+    scheduler s = {.cfg = &cfg,
+                   .zk_quorum = true,
+                   .zk_eval = {.expected = 3,
+                               .leader = 1,
+                               .leaders = 1,
+                               .followers = 2,
+                               .quorum = true,
+                               .complete = true},
+                   .suppressed = true};
     s.desired[KIND_ZOOKEEPER] = s.desired[KIND_KAFKA] = 3;
     s.recent_failures = json_array();
     mesos_client_handlers h = {0};
