@@ -226,8 +226,10 @@ def test_a_rolling_restart_under_an_acks_all_producer_loses_nothing(env):
           f"{len(held)} held by the partitions, {len(lost)} acknowledged but lost")
     assert len(acked) >= 200, "the producer barely ran"
     assert lost == []
-    st = api.status()
-    assert st["kafka"]["cluster_ids_agree"] is True and st["zookeeper"]["ensemble"]["complete"]
+    # The scheduler asks each new broker for its cluster id on its next ZooKeeper read.
+    wait_until(lambda: (s := api.status())["kafka"]["cluster_ids_agree"] is True and
+               s["zookeeper"]["ensemble"]["complete"], 60,
+               "every restarted broker's cluster id seen and the ensemble complete")
 
 
 def test_every_call_passed_validation(env):
