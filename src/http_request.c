@@ -3,9 +3,15 @@
  * each, checked without the server (see http_request.h).
  *
  * Nothing here allocates but the arguments' JSON: a request that fails a check costs one formatted
- * message in the struct. libmicrohttpd has already decoded the path and the query; the path is
- * split here (on the decoded text, so an escaped '/' inside a topic name is a separator, as it is
- * for the server, which never sees the escape) and each argument is checked for its own rules.
+ * message in the struct. libmicrohttpd has already decoded the path and the query (with
+ * http_unescape, below); the path is split here (on the decoded text, so an escaped '/' inside a
+ * topic name is a separator, as it is for the server, which never sees the escape) and each
+ * argument is checked for its own rules.
+ *
+ * Both API versions share one model of methods: a route lists the methods it answers and those of
+ * them that change something; HEAD is listed only beside a GET that changes nothing, and is then
+ * matched as that GET. The Allow header of a 405 is that list. Every number in a path goes through
+ * http_parse_number, so no route can take " 7", "+7" or "%0a7" for 7.
  */
 #include "http_request.h"
 
@@ -13,13 +19,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
-#define MAX_TASK_ID      255
-#define MAX_COUNT_DIGITS 9 /* more digits is out of range for every kind (and fits a long) */
-#define V0_MAX_SEGS      5
-#define V1_MAX_SEGS      6
+#define MAX_TASK_ID     255
+#define MAX_KAFKA_COUNT 1000 /* /v0 scale counts, as the scheduler takes them */
+#define MAX_ZK_COUNT    99
+#define V0_MAX_SEGS     5
+#define V1_MAX_SEGS     6
+
+/* The methods a route answers, as bits. HEAD is a GET without the body: allowed only where GET
+ * changes nothing. */
+typedef enum { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8, M_HEAD = 16 } method_bit;
+#define M_READ (M_GET | M_HEAD)
 
 /* ---- shared helpers ---------------------------------------------------------------------------
  */
@@ -33,6 +46,101 @@ const char *http_printable(const char *s, char *out, size_t size)
         out[n] = s[n] >= 0x20 && s[n] < 0x7f ? s[n] : '?';
     out[n] = '\0';
     return out;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+size_t http_unescape(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r;) {
+        int hi = r[0] == '%' ? hex_digit(r[1]) : -1;
+        int lo = hi >= 0 ? hex_digit(r[2]) : -1; /* r[2] is read only when r[1] was a digit */
+        if (lo < 0) {
+            *w++ = *r++;
+            continue;
+        }
+        int c = hi * 16 + lo;
+        *w++ = c == 0 ? 0x7f : (char)c;
+        r += 3;
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
+static bool is_control(char c)
+{
+    return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+int http_parse_number(const char *s, long min, long max, long *value, const char **why)
+{
+    size_t n = strspn(s, "0123456789"); /* not isdigit: no locale's other digits */
+    if (n == 0 || s[n] != '\0') {
+        *why = "must be a whole number written with digits only";
+        return -1;
+    }
+    while (n > 1 && *s == '0') /* leading zeros do not make a number large */
+        s++, n--;
+    if (n > HTTP_MAX_DIGITS) {
+        *why = "is too large";
+        return -1;
+    }
+    long v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0'); /* at most 9 digits: no overflow */
+    if (v < min || v > max) {
+        *why = v < min ? "is too small" : "is too large";
+        return -1;
+    }
+    *value = v;
+    return 0;
+}
+
+static bool refuse(char *why, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool refuse(char *why, size_t size, const char *fmt, ...)
+{
+    if (size == 0)
+        return true;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, size, fmt, ap);
+    va_end(ap);
+    return true;
+}
+
+bool http_cross_site(const char *sec_fetch_site, const char *origin, const char *host, bool tls,
+                     char *why, size_t why_size)
+{
+    char quoted[80], own[80];
+    /* Only browsers send Sec-Fetch-Site, and only these four values: anything else is refused. */
+    if (sec_fetch_site && strcasecmp(sec_fetch_site, "same-origin") != 0 &&
+        strcasecmp(sec_fetch_site, "none") != 0)
+        return refuse(why, why_size, "the browser sent it from another site (Sec-Fetch-Site: %s)",
+                      http_printable(sec_fetch_site, quoted, 24));
+    if (!origin)
+        return false;
+    if (strcasecmp(origin, "null") == 0)
+        return refuse(why, why_size, "it comes from an opaque origin (Origin: null)");
+    if (!host || !*host)
+        return refuse(why, why_size, "it has an Origin header but no Host header");
+    const char *scheme = tls ? "https://" : "http://";
+    size_t len = strlen(scheme);
+    if (strncasecmp(origin, scheme, len) == 0 && strcasecmp(origin + len, host) == 0)
+        return false;
+    return refuse(why, why_size, "it comes from another origin (Origin: %s, this API is %s%s)",
+                  http_printable(origin, quoted, sizeof(quoted)), scheme,
+                  http_printable(host, own, sizeof(own)));
 }
 
 int http_parse_force(const char *v, bool *force)
@@ -98,11 +206,73 @@ static int no_route(http_request *r, const char *url)
     return fail(r, 404, "no such route: %s", http_printable(url, quoted, sizeof(quoted)));
 }
 
+/* 400 for the first control byte of `text` (`what` names it), before the route is looked up. */
+static int control_characters(http_request *r, const char *what, const char *text)
+{
+    if (!text)
+        return 0;
+    for (size_t i = 0; text[i]; i++) {
+        if (!is_control(text[i]))
+            continue;
+        unsigned char c = (unsigned char)text[i];
+        return fail(r, 400,
+                    "%s holds a control character (%%%02X%s at byte %zu): an escaped byte "
+                    "%%00-%%1F or %%7F is refused",
+                    what, c, c == 0x7f ? " or %00" : "", i + 1);
+    }
+    return 0;
+}
+
+/* 405 unless `m` is among `methods`. */
+static int check_method(http_request *r, unsigned m, unsigned methods)
+{
+    static const char *const allow[32] = {
+        [M_READ] = "GET, HEAD",
+        [M_GET | M_POST] = "GET, POST", /* /v0's change routes: GET changes too, so no HEAD */
+        [M_READ | M_PUT | M_POST] = "GET, HEAD, PUT, POST",
+        [M_READ | M_POST] = "GET, HEAD, POST",
+        [M_READ | M_DELETE] = "GET, HEAD, DELETE",
+        [M_POST] = "POST",
+        [M_PUT | M_POST] = "PUT, POST",
+        [M_DELETE] = "DELETE",
+    };
+    if (m & methods)
+        return 0;
+    r->allow = allow[methods & 31] ? allow[methods & 31] : "GET, HEAD";
+    return fail(r, 405, "method not allowed");
+}
+
+static unsigned method_of(const char *m)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {
+        {"GET", M_GET}, {"HEAD", M_HEAD}, {"POST", M_POST}, {"PUT", M_PUT}, {"DELETE", M_DELETE}};
+    for (size_t i = 0; i < MK_ARRAY_LEN(names); i++)
+        if (strcmp(m, names[i].name) == 0)
+            return names[i].bit;
+    return 0;
+}
+
+/* A number of the path (`name` the argument's, `text` as sent) into *value, or -1 after a 400
+ * that names the argument and its range; `range_note` follows the range (" for kafka"). */
+static int number_argument(http_request *r, const char *name, const char *text, long min, long max,
+                           const char *range_note, long *value)
+{
+    const char *why = "is invalid";
+    if (http_parse_number(text, min, max, value, &why) == 0)
+        return 0;
+    char quoted[24];
+    return fail(r, 400, "%s: %s (a whole number from %ld to %ld%s, got '%s')", name, why, min, max,
+                range_note, http_printable(text, quoted, sizeof(quoted)));
+}
+
 /* ---- /v0, /health and the page ----------------------------------------------------------------
  */
 
 typedef struct {
-    bool changing;
+    bool changing;                          /* GET and POST, both changing; else GET and HEAD */
     const char *request;                    /* the core request's name; NULL for the HTML page */
     const char *task, *member_kind, *count; /* path arguments, NULL when the route has none */
 } v0_route;
@@ -137,25 +307,6 @@ static bool valid_task_id(const char *s)
     return n > 0 && n <= MAX_TASK_ID && s[n] == '\0';
 }
 
-/* Decimal digits only (no sign, no space), at most `max`; -1 otherwise, with the reason in `why`.
- */
-static long parse_count(const char *s, long max, const char **why)
-{
-    size_t n = strspn(s, "0123456789");
-    if (n == 0 || s[n] != '\0') {
-        *why = "must be a whole number written with digits only";
-        return -1;
-    }
-    while (n > 1 && *s == '0') /* leading zeros do not make a number too large */
-        s++, n--;
-    long v = n > MAX_COUNT_DIGITS ? max + 1 : strtol(s, NULL, 10);
-    if (v > max) {
-        *why = "is too large";
-        return -1;
-    }
-    return v;
-}
-
 static int parse_v0(http_request *out, const char *method, const char *url, const char *force_text)
 {
     char path[HTTP_MAX_PATH], quoted[80];
@@ -166,12 +317,8 @@ static int parse_v0(http_request *out, const char *method, const char *url, cons
         return out->status ? -1 : no_route(out, url);
     if (!match_v0(seg, n, &r))
         return no_route(out, url);
-    bool is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    bool is_post = strcmp(method, "POST") == 0;
-    if (!(is_get || (is_post && r.changing))) {
-        out->allow = r.changing ? "GET, HEAD, POST" : "GET, HEAD";
-        return fail(out, 405, "method not allowed");
-    }
+    if (check_method(out, method_of(method), r.changing ? M_GET | M_POST : M_READ) < 0)
+        return -1;
     out->routed = true;
     out->open = r.request && strcmp(r.request, "health") == 0;
     out->changing = r.changing;
@@ -186,12 +333,10 @@ static int parse_v0(http_request *out, const char *method, const char *url, cons
     long count = 0;
     bool force = false;
     if (r.count) {
-        const char *why = "is invalid";
-        long max = strcmp(mk, "kafka") == 0 ? 1000 : 99;
-        count = parse_count(r.count, max, &why);
-        if (count < 0)
-            return fail(out, 400, "count: %s (a whole number from 0 to %ld for %s, got '%s')", why,
-                        max, mk, http_printable(r.count, quoted, 24));
+        bool kafka = strcmp(mk, "kafka") == 0;
+        if (number_argument(out, "count", r.count, 0, kafka ? MAX_KAFKA_COUNT : MAX_ZK_COUNT,
+                            kafka ? " for kafka" : " for zookeeper", &count) < 0)
+            return -1;
         if (http_parse_force(force_text, &force) < 0)
             return fail(out, 400, "force: must be true, false, 1 or 0");
     }
@@ -215,10 +360,8 @@ static int parse_v0(http_request *out, const char *method, const char *url, cons
 /* ---- /v1 --------------------------------------------------------------------------------------
  */
 
-typedef enum { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8 } method_bit;
-
 typedef struct {
-    unsigned methods;   /* allowed */
+    unsigned methods;   /* allowed (M_READ where GET is: no /v1 GET changes anything) */
     unsigned changing;  /* those of `methods` that change something (need credentials) */
     const char *core;   /* the core request answering it, or NULL */
     const char *admin;  /* the kafka_admin operation, or NULL */
@@ -228,59 +371,33 @@ typedef struct {
     bool body;          /* the body is the operation's arguments */
 } v1_route;
 
-static unsigned method_of(const char *m)
-{
-    if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0)
-        return M_GET;
-    if (strcmp(m, "POST") == 0)
-        return M_POST;
-    if (strcmp(m, "PUT") == 0)
-        return M_PUT;
-    if (strcmp(m, "DELETE") == 0)
-        return M_DELETE;
-    return 0;
-}
-
-static const char *allow_header(unsigned methods)
-{
-    static const char *const texts[16] = {
-        [M_GET] = "GET, HEAD",
-        [M_GET | M_PUT | M_POST] = "GET, HEAD, PUT, POST",
-        [M_POST] = "POST",
-        [M_GET | M_POST] = "GET, HEAD, POST",
-        [M_GET | M_DELETE] = "GET, HEAD, DELETE",
-        [M_PUT | M_POST] = "PUT, POST",
-        [M_DELETE] = "DELETE",
-    };
-    return texts[methods & 15] ? texts[methods & 15] : "GET";
-}
-
 /* The route for `method`'s path segments after "v1"; false if no route has that path. The
- * operation may depend on the method (GET/DELETE on a topic), so `method` narrows it. */
+ * operation may depend on the method (GET/DELETE on a topic), so `method` narrows it; HEAD is
+ * matched as GET. */
 static bool match_v1(char **seg, int n, unsigned method, v1_route *r)
 {
     *r = (v1_route){0};
     const char *a = n > 0 ? seg[0] : "";
     if (n == 1 && strcmp(a, "connection") == 0) {
-        *r = (v1_route){.methods = M_GET, .core = "connection"};
+        *r = (v1_route){.methods = M_READ, .core = "connection"};
     } else if (n == 1 && strcmp(a, "plan") == 0) {
-        *r = (v1_route){.methods = M_GET, .core = "plan"};
+        *r = (v1_route){.methods = M_READ, .core = "plan"};
     } else if (n == 1 && strcmp(a, "brokers") == 0) {
-        *r = (v1_route){.methods = M_GET | M_PUT | M_POST, .changing = M_PUT | M_POST};
-        r->core = method == M_GET ? "brokers" : "restart";
+        *r = (v1_route){.methods = M_READ | M_PUT | M_POST, .changing = M_PUT | M_POST};
+        r->core = method & M_READ ? "brokers" : "restart";
     } else if (n == 2 && strcmp(a, "brokers") == 0) {
         *r = (v1_route){
-            .methods = M_GET | M_PUT | M_POST, .changing = M_PUT | M_POST, .broker = seg[1]};
-        r->core = method == M_GET ? "broker" : "restart";
+            .methods = M_READ | M_PUT | M_POST, .changing = M_PUT | M_POST, .broker = seg[1]};
+        r->core = method & M_READ ? "broker" : "restart";
     } else if (n == 1 && strcmp(a, "topics") == 0) {
-        *r = (v1_route){.methods = M_GET | M_POST, .changing = M_POST};
-        r->admin = method == M_GET ? "topics" : "topic_create";
+        *r = (v1_route){.methods = M_READ | M_POST, .changing = M_POST};
+        r->admin = method & M_READ ? "topics" : "topic_create";
         r->body = method == M_POST;
     } else if (n == 2 && strcmp(a, "topics") == 0) {
-        *r = (v1_route){.methods = M_GET | M_DELETE, .changing = M_DELETE, .topic = seg[1]};
+        *r = (v1_route){.methods = M_READ | M_DELETE, .changing = M_DELETE, .topic = seg[1]};
         r->admin = method == M_DELETE ? "topic_delete" : "topic_describe";
     } else if (n == 3 && strcmp(a, "topics") == 0 && strcmp(seg[2], "offsets") == 0) {
-        *r = (v1_route){.methods = M_GET, .admin = "topic_offsets", .topic = seg[1]};
+        *r = (v1_route){.methods = M_READ, .admin = "topic_offsets", .topic = seg[1]};
     } else if (n == 3 && strcmp(a, "topics") == 0 && strcmp(seg[2], "partitions") == 0) {
         *r = (v1_route){.methods = M_PUT | M_POST,
                         .changing = M_PUT | M_POST,
@@ -306,9 +423,9 @@ static bool match_v1(char **seg, int n, unsigned method, v1_route *r)
                         .topic = seg[1],
                         .body = true};
     } else if (n == 2 && strcmp(a, "partitions") == 0 && strcmp(seg[1], "under-replicated") == 0) {
-        *r = (v1_route){.methods = M_GET, .admin = "under_replicated"};
+        *r = (v1_route){.methods = M_READ, .admin = "under_replicated"};
     } else if (n == 2 && strcmp(a, "partitions") == 0 && strcmp(seg[1], "unavailable") == 0) {
-        *r = (v1_route){.methods = M_GET, .admin = "unavailable"};
+        *r = (v1_route){.methods = M_READ, .admin = "unavailable"};
     } else {
         return false;
     }
@@ -343,7 +460,7 @@ static int body_arguments(http_request *out, const char *body, size_t len, bool 
 static int parse_v1(http_request *out, const char *method, const char *url, const char *force_text,
                     const char *body, size_t body_len, bool too_large)
 {
-    char path[HTTP_MAX_PATH], quoted[80];
+    char path[HTTP_MAX_PATH];
     char *seg[V1_MAX_SEGS + 1] = {0}; /* "v1" and the route's own */
     v1_route r;
     unsigned m = method_of(method);
@@ -352,10 +469,8 @@ static int parse_v1(http_request *out, const char *method, const char *url, cons
         return out->status ? -1 : no_route(out, url);
     if (n < 1 || strcmp(seg[0], "v1") != 0 || !match_v1(seg + 1, n - 1, m, &r))
         return no_route(out, url);
-    if (!(m & r.methods)) {
-        out->allow = allow_header(r.methods);
-        return fail(out, 405, "method not allowed");
-    }
+    if (check_method(out, m, r.methods) < 0)
+        return -1;
     out->routed = true;
     out->changing = (m & r.changing) != 0;
 
@@ -373,12 +488,9 @@ static int parse_v1(http_request *out, const char *method, const char *url, cons
     if (r.key)
         json_object_set_new(out->args, "key", json_string(http_printable(r.key, key, sizeof(key))));
     if (r.broker) {
-        /* Digits only: strtol alone would take " 7" or "+7" too. */
-        size_t digits = strspn(r.broker, "0123456789");
-        long id = digits > 0 && digits <= 7 && !r.broker[digits] ? strtol(r.broker, NULL, 10) : -1;
-        if (id < 0 || id > 1000000)
-            return fail(out, 400, "broker id: must be a whole number from 0, got '%s'",
-                        http_printable(r.broker, quoted, 24));
+        long id = 0;
+        if (number_argument(out, "broker id", r.broker, 0, HTTP_MAX_BROKER_ID, "", &id) < 0)
+            return -1;
         json_object_set_new(out->args, "id", json_integer(id));
     }
     if (r.core && strcmp(r.core, "restart") == 0)
@@ -395,6 +507,9 @@ int http_request_parse(const char *method, const char *url, const char *force, c
                        size_t body_len, bool too_large, http_request *out)
 {
     memset(out, 0, sizeof(*out));
+    if (control_characters(out, "the path", url) < 0 ||
+        control_characters(out, "force: the value", force) < 0)
+        return -1;
     if (strncmp(url, "/v1/", 4) == 0 || strcmp(url, "/v1") == 0)
         return parse_v1(out, method, url, force, body, body_len, too_large);
     return parse_v0(out, method, url, force);
