@@ -11,6 +11,13 @@
 
 #include "util.h"
 
+/* The only style of the page: HTTP_PAGE_CSP allows exactly this text, by its SHA-256. */
+#define PAGE_STYLE                                                                                 \
+    "body{font-family:sans-serif;margin:1.5em}"                                                    \
+    "table{border-collapse:collapse;margin-bottom:1.5em}"                                          \
+    "td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:90%}"                \
+    "th{background:#eee}"
+
 typedef struct {
     char *data;
     size_t len, cap;
@@ -124,10 +131,7 @@ char *http_page_render(const json_t *status)
     puts_raw(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
                  "<meta http-equiv=\"refresh\" content=\"5\"><title>");
     put_value(&b, json_object_get(fw, "name"));
-    puts_raw(&b, "</title><style>body{font-family:sans-serif;margin:1.5em}"
-                 "table{border-collapse:collapse;margin-bottom:1.5em}"
-                 "td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:90%}"
-                 "th{background:#eee}</style></head><body>\n<h1>");
+    puts_raw(&b, "</title><style>" PAGE_STYLE "</style></head><body>\n<h1>");
     put_value(&b, json_object_get(fw, "name"));
     puts_raw(&b, "</h1>\n<p>Framework id ");
     put_value(&b, json_object_get(fw, "id"));

@@ -1,8 +1,9 @@
 /*
  * The HTTP API's request checks without a server (http_request.c): HEAD only where nothing
  * changes, the path decoded without being cut at %00 and refused with a control character, one
- * strict parser for every number in a path, the cross-site refusal of browser requests. Tables of
- * inputs and expected answers, one per check.
+ * strict parser for every number in a path, the cross-site refusal of browser requests; and the
+ * status page's headers (http_page.h): a Content-Security-Policy that allows exactly the page's
+ * own style. Tables of inputs and expected answers, one per check.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,11 +11,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <microhttpd.h>
+#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_page.h"
 #include "http_request.h"
 #include "util.h"
 
@@ -466,6 +469,55 @@ static void test_cross_site(void **state)
     assert_false(http_cross_site(NULL, NULL, NULL, false, NULL, 0));
 }
 
+/* ---- the page's headers -----------------------------------------------------------------------
+ */
+
+static void test_page_csp_allows_exactly_its_style(void **state)
+{
+    json_t *status =
+        json_pack("{s:{s:s, s:s, s:b}, s:[{s:s, s:s}], s:[]}", "framework", "name",
+                  "<script>alert(1)</script>", "id", "fw-1", "subscribed", 1, "members", "name",
+                  "kafka-0", "message", "<img src=x onerror=y>", "recent_failures");
+    char *html = http_page_render(status);
+    json_decref(status);
+    /* One <style> element, no script, no style attribute, nothing loaded. */
+    const char *open = strstr(html, "<style>");
+    assert_non_null(open);
+    const char *text = open + strlen("<style>");
+    const char *close = strstr(text, "</style>");
+    assert_non_null(close);
+    assert_null(strstr(close, "<style"));
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "<img"));
+    assert_null(strstr(html, " style="));
+    assert_null(strstr(html, "<link"));
+    assert_null(strstr(html, "<form"));
+    assert_non_null(strstr(html, "<meta http-equiv=\"refresh\" content=\"5\">"));
+
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned md_len = 0;
+    assert_int_equal(EVP_Digest(text, (size_t)(close - text), md, &md_len, EVP_sha256(), NULL), 1);
+    unsigned char b64[80];
+    EVP_EncodeBlock(b64, md, (int)md_len);
+    char source[128];
+    snprintf(source, sizeof(source), "style-src 'sha256-%s';", (const char *)b64);
+    if (!strstr(HTTP_PAGE_CSP, source))
+        fail_msg("HTTP_PAGE_CSP '%s' does not name the page's style: %s", HTTP_PAGE_CSP, source);
+    free(html);
+
+    static const char *const directives[] = {"default-src 'none'", "frame-ancestors 'none'",
+                                             "base-uri 'none'", "form-action 'none'"};
+    for (size_t i = 0; i < MK_ARRAY_LEN(directives); i++)
+        assert_non_null(strstr(HTTP_PAGE_CSP, directives[i]));
+    assert_null(strstr(HTTP_PAGE_CSP, "unsafe"));
+    assert_null(strstr(HTTP_PAGE_CSP, "script-src"));
+    assert_null(strstr(HTTP_PAGE_CSP, "*"));
+    assert_string_equal(HTTP_PAGE_X_CONTENT_TYPE_OPTIONS, "nosniff");
+    assert_string_equal(HTTP_PAGE_X_FRAME_OPTIONS, "DENY");
+    for (const char *c = HTTP_PAGE_CSP; *c; c++) /* a valid header value */
+        assert_true(*c >= 0x20 && *c < 0x7f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_parse_number),
         cmocka_unit_test(test_numbers_in_paths_are_digits_only),
         cmocka_unit_test(test_cross_site),
+        cmocka_unit_test(test_page_csp_allows_exactly_its_style),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
