@@ -4,12 +4,16 @@
  *
  * Input: one byte choosing the method (and whether the body was cut at HTTP_MAX_BODY), then the
  * request target ("/path?query") up to the first NUL, then the body. The target is decoded as
- * libmicrohttpd decodes it before the server sees it: the path with MHD_http_unescape, the query
- * split on '&' and '=', '+' as space, each part unescaped, the first `force` taken.
+ * libmicrohttpd decodes it before the server sees it, with the server's unescape callback
+ * (http_unescape): the path unescaped, the query split on '&' and '=', '+' as space, each part
+ * unescaped, the first `force` taken.
  *
- * Invariants: a failure has a status of 400, 404, 405 or 413 with a printable message, an Allow
- * header exactly with 405, and nothing to ask; a 404/405 comes before auth, a 400/413 after. A
- * success asks exactly one thing (the page, a core request or a kafka_admin operation) of a known
+ * Invariants: http_unescape decodes as MHD_http_unescape does unless a NUL is escaped, and never
+ * leaves a NUL inside. A failure has a status of 400, 404, 405 or 413 with a printable message,
+ * an Allow header exactly with 405 (never listing HEAD where GET changes something), and nothing
+ * to ask; a control character in the path or `force` is a 400 before auth, otherwise a 404/405
+ * comes before auth and a 400/413 after. A success has neither control characters nor HEAD on a
+ * change, asks exactly one thing (the page, a core request or a kafka_admin operation) of a known
  * method, with an object of arguments that serialises (the core and kafka_admin get valid JSON)
  * and whose values are within the ranges the checks promise. The same request parses the same way
  * twice. No crash, leak or undefined behaviour.
@@ -34,6 +38,29 @@ static bool printable(const char *s)
     return true;
 }
 
+static bool has_control(const char *s)
+{
+    for (; s && *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+/* http_unescape of `s` in place, checked against libmicrohttpd's own decoding. */
+static void unescape(char *s)
+{
+    size_t len = strlen(s);
+    char *theirs = malloc(len + 1);
+    memcpy(theirs, s, len + 1);
+    size_t their_len = MHD_http_unescape(theirs);
+    bool escaped_nul = strstr(s, "%00") != NULL;
+    size_t n = http_unescape(s);
+    CHECK(n <= len && strlen(s) == n); /* no NUL inside */
+    if (!escaped_nul)
+        CHECK(n == their_len && memcmp(s, theirs, n + 1) == 0);
+    free(theirs);
+}
+
 /* The value of the first `force` argument of `query` (changed in place), as MHD would give it. */
 static const char *force_argument(char *query)
 {
@@ -47,7 +74,7 @@ static const char *force_argument(char *query)
         for (char *p = part; *p; p++)
             if (*p == '+')
                 *p = ' ';
-        MHD_http_unescape(part);
+        unescape(part);
         if (strcmp(part, "force") == 0) {
             if (!eq)
                 return "";
@@ -55,7 +82,7 @@ static const char *force_argument(char *query)
             for (char *p = value; *p; p++)
                 if (*p == '+')
                     *p = ' ';
-            MHD_http_unescape(value);
+            unescape(value);
             return value;
         }
         part = amp ? amp + 1 : NULL;
@@ -116,17 +143,21 @@ static void check_success(const http_request *r, const char *method, bool v1)
             CHECK(json_is_string(name) && printable(json_string_value(name)));
     }
     if (r->changing)
-        CHECK(strcmp(method, "GET") != 0 || !v1);
+        CHECK((strcmp(method, "GET") != 0 || !v1) && strcmp(method, "HEAD") != 0);
 }
 
-static void check_failure(const http_request *r)
+static void check_failure(const http_request *r, bool control)
 {
     CHECK(r->status == 400 || r->status == 404 || r->status == 405 || r->status == 413);
     CHECK(r->error[0] && printable(r->error));
     CHECK((r->status == 405) == (r->allow != NULL));
     CHECK(!r->args && !r->page && !r->core && !r->admin);
+    if (control) {
+        CHECK(r->status == 400 && !r->routed && strstr(r->error, "control character"));
+        return;
+    }
     if (r->status == 405)
-        CHECK(!r->routed);
+        CHECK(!r->routed && (!strstr(r->allow, "HEAD") || strstr(r->allow, "GET, HEAD")));
     if (r->status == 400 || r->status == 413)
         CHECK(r->routed);
 }
@@ -151,7 +182,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     if (query)
         *query++ = '\0';
     const char *force = query ? force_argument(query) : NULL;
-    MHD_http_unescape(target); /* the path as the server's handler receives it */
+    unescape(target); /* the path as the server's handler receives it */
+    bool control = has_control(target) || has_control(force);
 
     http_request r, again;
     int rc = http_request_parse(method, target, force, body, body_len, too_large, &r);
@@ -160,10 +192,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     CHECK(json_equal(r.args, again.args) || (!r.args && !again.args));
     CHECK((rc == 0) == (r.status == 0));
     bool v1 = strncmp(target, "/v1/", 4) == 0 || strcmp(target, "/v1") == 0;
-    if (rc == 0)
+    if (rc == 0) {
+        CHECK(!control);
         check_success(&r, method, v1);
-    else
-        check_failure(&r);
+    } else {
+        check_failure(&r, control);
+    }
     http_request_clear(&r);
     http_request_clear(&again);
     CHECK(!r.args && !r.status);
