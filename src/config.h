@@ -35,6 +35,7 @@ typedef struct config {
     char *framework_role;      /* FRAMEWORK_ROLE */
     char *framework_hostname;  /* FRAMEWORK_HOSTNAME (default: this host's name) */
     int framework_port;        /* FRAMEWORK_PORT: the HTTP API */
+    char *framework_bind;      /* FRAMEWORK_BIND: the API's address; NULL: every address */
     char *framework_tls_cert;  /* FRAMEWORK_TLS_CERT: PEM path; with the key, HTTPS only */
     char *framework_tls_key;   /* FRAMEWORK_TLS_KEY: PEM path of its private key */
     char *framework_webui_url; /* FRAMEWORK_WEBUI_URL (default http[s]://<hostname>:<port>/) */

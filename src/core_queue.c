@@ -32,6 +32,8 @@ struct core_reply {
     bool posted;
     int status;
     json_t *body;
+    core_reply_fn on_post; /* cleared once called */
+    void *on_post_ud;
 };
 
 /* ---- messages -------------------------------------------------------------------------------- */
@@ -156,6 +158,8 @@ void core_reply_unref(core_reply *r)
     pthread_mutex_unlock(&r->lock);
     if (left > 0)
         return;
+    if (r->on_post) /* never answered: the waiter still hears of it */
+        r->on_post(r->on_post_ud);
     if (r->body)
         json_decref(r->body);
     pthread_cond_destroy(&r->cond);
@@ -175,8 +179,34 @@ void core_reply_post(core_reply *r, int status, json_t *body)
     r->posted = true;
     r->status = status;
     r->body = body;
+    core_reply_fn fn = r->on_post;
+    r->on_post = NULL;
     pthread_cond_broadcast(&r->cond);
     pthread_mutex_unlock(&r->lock);
+    if (fn) /* outside the lock: the waiter reads the answer */
+        fn(r->on_post_ud);
+}
+
+bool core_reply_forget(core_reply *r)
+{
+    pthread_mutex_lock(&r->lock);
+    bool pending = r->on_post != NULL;
+    r->on_post = NULL;
+    pthread_mutex_unlock(&r->lock);
+    return pending;
+}
+
+void core_reply_on_post(core_reply *r, core_reply_fn fn, void *ud)
+{
+    pthread_mutex_lock(&r->lock);
+    bool now = r->posted;
+    if (!now) {
+        r->on_post = fn;
+        r->on_post_ud = ud;
+    }
+    pthread_mutex_unlock(&r->lock);
+    if (now)
+        fn(ud);
 }
 
 int core_reply_wait(core_reply *r, double timeout_s, int *status, json_t **body)

@@ -14,6 +14,7 @@
 #define MK_CORE_QUEUE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 typedef enum {
     CORE_MSG_STOP = 1, /* SIGTERM/SIGINT: stop cleanly, leaving the framework registered */
@@ -57,6 +58,13 @@ core_reply *core_reply_ref(core_reply *r);
 void core_reply_unref(core_reply *r);
 /* Core thread: posts the answer (steals `body`); later posts are ignored. */
 void core_reply_post(core_reply *r, int status, json_t *body);
+/* Requesting thread, instead of waiting: `fn(ud)` is called exactly once, as soon as the answer
+ * is posted (on the posting thread; at once, on this one, if it is already), or when the reply is
+ * freed unanswered (the core stopped first). At most one per reply. */
+typedef void (*core_reply_fn)(void *ud);
+void core_reply_on_post(core_reply *r, core_reply_fn fn, void *ud);
+/* Takes the callback back: true when it had not been called (and now never will be). */
+bool core_reply_forget(core_reply *r);
 /* Requesting thread: waits up to `timeout_s` for the answer. Returns 0 with *status and *body (a
  * new reference, may be NULL), or -1 on timeout. */
 int core_reply_wait(core_reply *r, double timeout_s, int *status, json_t **body);

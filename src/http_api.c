@@ -1,27 +1,37 @@
 /*
- * http_api: libmicrohttpd with a thread per connection; each request is checked here, then asked
- * of the core through the queue, and the connection's thread waits for the answer.
+ * http_api: libmicrohttpd's epoll event loop on a small pool of threads; each request is checked
+ * here, then asked of the core through the queue, with its connection suspended until the core's
+ * reply resumes it. A connection costs no thread, whether it waits for the core, for Kafka (the
+ * topic operations run on http_api_v1.c's workers) or for a client that sends nothing.
  *
- * A thread per connection suits this server: requests are tiny and the work is the core's, so a
- * thread mostly waits on its reply, and many requests in flight become one batch for the core
- * (it drains the whole queue per wakeup). Keep-alive connections are kept, so a client polling the
- * status pays for no handshakes. Per request this file allocates only the core message, its JSON
- * arguments and the answer's text: the benchmark's request rate is bounded by the core, not here.
+ * What a hostile or careless client can make the server do is bounded: http_guard cuts off a
+ * connection whose request has not arrived within its deadline from accept, every source address
+ * has at most MAX_PER_ADDRESS connections, a body is read only once route, method, origin and
+ * credentials have been accepted (an answer decided from the headers is sent at once, and a POST
+ * with too large a Content-Length is refused before it is read), and the library's complaints
+ * about malformed requests are counted rather than each logged. The errors libmicrohttpd makes by
+ * itself (400, 413, 414, 431, 505 before a request is complete) keep its short HTML bodies: it
+ * offers no way to replace them; every error this file sends is JSON.
  *
- * Order of checks, each answered before the next runs: route and method (404/405), auth (401/403),
- * kind (404), arguments (400). What needs only the request itself (route, method, arguments) is
- * worked out by http_request.c without the server; this file adds the credentials and the answers.
- * Nothing that fails a check reaches the core.
+ * Order of checks, each answered before the next runs: route and method (404/405, 400 for a
+ * control character in the path), a browser's cross-site change (403), auth (401/403), kind
+ * (404), arguments (400). What needs only the request itself is worked out by http_request.c
+ * without the server; this file adds the credentials, the origin and the answers. Nothing that
+ * fails a check reaches the core.
  */
 #include "http_api.h"
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 #include "http_api_internal.h"
 #include "http_page.h"
@@ -29,10 +39,14 @@
 #include "tls_pem.h"
 #include "util.h"
 
-#define COMPONENT       "api"
-#define MAX_CONNECTIONS 256  /* one thread each; far more than operators and pollers need */
-#define IDLE_TIMEOUT_S  30   /* an idle keep-alive connection gives its thread back after this */
-#define MAX_AUTH_B64    4096 /* longer credentials are refused without decoding them */
+#define COMPONENT     "api"
+#define EVENT_THREADS 2 /* the event loop's threads: the work is the core's, not theirs */
+#define MAX_CONNECTIONS                                                                            \
+    4096 /* idle ones cost a socket and a little memory; lowered to the fd limit */
+#define MAX_PER_ADDRESS 128 /* from one source address: one client cannot take them all */
+#define IDLE_TIMEOUT_S  30  /* a client that stops reading its answer is dropped after this */
+#define CONN_MEMORY     (16 * 1024) /* per connection: request line and headers, answer headers */
+#define MAX_AUTH_B64    4096        /* longer credentials are refused without decoding them */
 
 /* ---- responses ---------------------------------------------------------------------------------
  */
@@ -53,6 +67,12 @@ static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, char
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     if (challenge)
         MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, challenge);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_X_CONTENT_TYPE_OPTIONS,
+                            HTTP_PAGE_X_CONTENT_TYPE_OPTIONS);
+    if (strncmp(type, "text/html", 9) == 0) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_X_FRAME_OPTIONS, HTTP_PAGE_X_FRAME_OPTIONS);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_SECURITY_POLICY, HTTP_PAGE_CSP);
+    }
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
@@ -124,11 +144,175 @@ bool http_authorized(const http_api *api, struct MHD_Connection *c)
     return ok;
 }
 
-/* ---- the core ----------------------------------------------------------------------------------
- */
+/* One request's state, from its headers to its completion. */
+typedef struct {
+    http_body body;
+    http_guard_conn *guard_conn; /* its connection's, as the guard knows it */
+    int answered;                /* an answer is queued or under way */
+    http_wait *wait;             /* while (and after) its connection was suspended */
+} http_call;
 
-/* Asks the core (`body` is taken); returns the HTTP status (503 when the core does not answer in
- * time or is stopping) and the answer's body in *out (may be NULL). */
+/* ---- waiting for an answer ---------------------------------------------------------------- */
+
+http_wait *http_wait_ref(http_wait *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->refs++;
+    pthread_mutex_unlock(&w->lock);
+    return w;
+}
+
+/* Drops `n` references at once. */
+static void wait_unref_n(http_wait *w, int n)
+{
+    pthread_mutex_lock(&w->lock);
+    w->refs -= n;
+    int left = w->refs;
+    pthread_mutex_unlock(&w->lock);
+    if (left > 0)
+        return;
+    core_reply_unref(w->reply);
+    json_decref(w->out);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}
+
+void http_wait_unref(http_wait *w)
+{
+    if (w)
+        wait_unref_n(w, 1);
+}
+
+void http_wait_finish(http_wait *w, unsigned status, json_t *out)
+{
+    pthread_mutex_lock(&w->lock);
+    if (w->resumed) {
+        pthread_mutex_unlock(&w->lock);
+        json_decref(out);
+        return;
+    }
+    w->resumed = true;
+    if (status) {
+        w->status = status;
+        w->out = out;
+    }
+    struct MHD_Connection *c = w->conn;
+    pthread_mutex_unlock(&w->lock);
+    MHD_resume_connection(c); /* the server answers from `w` on its next call */
+}
+
+/* The core posted its answer (or dropped the request, stopping). */
+static void on_core_answer(void *ud)
+{
+    http_wait *w = ud;
+    http_wait_finish(w, 0, NULL);
+    http_wait_unref(w);
+}
+
+/* Suspends `c` until `w` is finished and lists `w`, or says no (0) when the server is stopping.
+ * The suspension comes first, so that a finish from another thread always finds it suspended. */
+static bool start_waiting(http_api *api, struct MHD_Connection *c, http_wait *w)
+{
+    pthread_mutex_lock(&api->lock);
+    if (api->stopping) {
+        pthread_mutex_unlock(&api->lock);
+        return false;
+    }
+    MHD_suspend_connection(c);
+    w->next = api->waiting;
+    if (api->waiting)
+        api->waiting->prev = w;
+    api->waiting = http_wait_ref(w);
+    pthread_mutex_unlock(&api->lock);
+    return true;
+}
+
+/* Unlists `w`; true when it was listed (the caller then drops the list's reference). */
+static bool stop_waiting(http_api *api, http_wait *w)
+{
+    pthread_mutex_lock(&api->lock);
+    bool listed = w->prev || w->next || api->waiting == w;
+    if (listed) {
+        if (w->prev)
+            w->prev->next = w->next;
+        else
+            api->waiting = w->next;
+        if (w->next)
+            w->next->prev = w->prev;
+        w->prev = w->next = NULL;
+    }
+    pthread_mutex_unlock(&api->lock);
+    return listed;
+}
+
+static http_wait *wait_new(struct MHD_Connection *c)
+{
+    http_wait *w = mk_xcalloc(1, sizeof(*w));
+    pthread_mutex_init(&w->lock, NULL);
+    w->refs = 1;
+    w->conn = c;
+    return w;
+}
+
+/* The guard's tick: gives up on core requests past their time, or on everything when stopping.
+ * Returns how many it gave up on (at most a batch; the next tick takes the rest). */
+static size_t give_up_batch(http_api *api, double now)
+{
+    http_wait *late[64];
+    size_t n = 0;
+    pthread_mutex_lock(&api->lock);
+    for (http_wait *w = api->waiting; w && n < 64; w = w->next) {
+        bool give_up = api->stopping || (w->give_up_at > 0 && now >= w->give_up_at);
+        pthread_mutex_lock(&w->lock);
+        bool pending = !w->resumed;
+        pthread_mutex_unlock(&w->lock);
+        if (give_up && pending)
+            late[n++] = http_wait_ref(w);
+    }
+    pthread_mutex_unlock(&api->lock);
+    for (size_t i = 0; i < n; i++) {
+        pthread_mutex_lock(&late[i]->lock);
+        late[i]->timed_out = !late[i]->resumed;
+        pthread_mutex_unlock(&late[i]->lock);
+        http_wait_finish(late[i], 0, NULL);
+        http_wait_unref(late[i]);
+    }
+    return n;
+}
+
+static void give_up_late(void *ud, double now)
+{
+    while (give_up_batch(ud, now) == 64)
+        ;
+}
+
+/* Asks the core (`body` is taken) without waiting: the connection is suspended until the answer
+ * or the give-up, and answered by answer_waited. */
+static enum MHD_Result ask_core_async(http_api *api, struct MHD_Connection *c, http_call *call,
+                                      const char *name, json_t *body, bool page)
+{
+    http_wait *w = wait_new(c);
+    w->core = name;
+    w->page = page;
+    w->give_up_at = mk_now_monotonic() + api->core_timeout_s;
+    w->reply = core_reply_new();
+    if (!start_waiting(api, c, w)) {
+        json_decref(body);
+        http_wait_unref(w);
+        return http_send_error(c, 503, "the scheduler is stopping");
+    }
+    call->wait = w;
+    if (core_queue_push(api->queue, core_msg_new(CORE_MSG_REQUEST, name, body, w->reply)) < 0) {
+        http_wait_finish(w, 503, json_pack("{s:s}", "error", "the scheduler is stopping"));
+        return MHD_YES;
+    }
+    core_reply_on_post(w->reply, on_core_answer, http_wait_ref(w));
+    return MHD_YES;
+}
+
+/* Blocking: for threads that may wait (http_api_v1.c's workers). `body` is taken; returns the
+ * HTTP status (503 when the core does not answer in time or is stopping) and the answer's body in
+ * *out (may be NULL). */
 unsigned http_ask_core(http_api *api, const char *name, json_t *body, json_t **out)
 {
     core_reply *reply = core_reply_new();
@@ -149,76 +333,182 @@ unsigned http_ask_core(http_api *api, const char *name, json_t *body, json_t **o
     }
     if (status < 100 || status > 599) {
         log_error(COMPONENT, "the core answered '%s' with status %d", name, status);
+        json_decref(*out);
+        *out = NULL;
         return 500;
     }
     return (unsigned)status;
 }
 
-static enum MHD_Result answer_from_core(http_api *api, struct MHD_Connection *c, const char *name,
-                                        json_t *body)
+/* What the server adds to the core's /health answer: its own counts. */
+static void add_server_counts(http_api *api, json_t *health)
 {
-    json_t *out = NULL;
-    unsigned status = http_ask_core(api, name, body, &out);
-    enum MHD_Result r = http_send_json(c, status, out);
-    json_decref(out);
-    return r;
+    http_guard_stats st;
+    http_guard_get_stats(api->guard, &st);
+    json_object_set_new(health, "api",
+                        json_pack("{s:I, s:I, s:I, s:I}", "connections_open", (json_int_t)st.open,
+                                  "connections_accepted", (json_int_t)st.accepted,
+                                  "connections_cut_off", (json_int_t)st.cut_off,
+                                  "malformed_or_refused", (json_int_t)st.server_messages));
 }
 
-/* `/`: the status document as HTML; an error from the core stays JSON. */
-static enum MHD_Result answer_page(http_api *api, struct MHD_Connection *c)
+/* The resumed connection's answer, from what finished its wait. */
+static enum MHD_Result answer_waited(http_api *api, struct MHD_Connection *c, http_wait *w)
 {
-    json_t *out = NULL;
-    unsigned status = http_ask_core(api, "status", json_object(), &out);
-    if (status != 200) {
-        enum MHD_Result r = http_send_json(c, status, out);
-        json_decref(out);
-        return r;
+    pthread_mutex_lock(&w->lock);
+    bool timed_out = w->timed_out;
+    unsigned status = w->status;
+    json_t *out = w->out;
+    w->out = NULL;
+    pthread_mutex_unlock(&w->lock);
+    if (!status && !timed_out) {
+        int st = 0;
+        if (core_reply_wait(w->reply, 0, &st, &out) < 0)
+            timed_out = true;
+        else if (st < 100 || st > 599) {
+            log_error(COMPONENT, "the core answered '%s' with status %d", w->core, st);
+            json_decref(out);
+            out = NULL;
+            st = 500;
+        }
+        status = (unsigned)st;
     }
-    char *html = http_page_render(out);
+    if (timed_out) {
+        json_decref(out);
+        pthread_mutex_lock(&api->lock);
+        bool stopping = api->stopping;
+        pthread_mutex_unlock(&api->lock);
+        if (!stopping)
+            log_warn(COMPONENT, "the core did not answer a '%s' request within %.1fs", w->core,
+                     api->core_timeout_s);
+        return http_send_error(c, 503, "%s",
+                               stopping ? "the scheduler is stopping"
+                                        : "the scheduler's core did not answer in time");
+    }
+    enum MHD_Result r;
+    if (w->page && status == 200) {
+        char *html = http_page_render(out);
+        r = send_text(c, 200, html, "text/html; charset=utf-8", NULL, NULL);
+    } else {
+        if (w->core && strcmp(w->core, "health") == 0 && json_is_object(out))
+            add_server_counts(api, out);
+        r = http_send_json(c, status, out);
+    }
     json_decref(out);
-    return send_text(c, 200, html, "text/html; charset=utf-8", NULL, NULL);
+    return r;
 }
 
 /* ---- answering -------------------------------------------------------------------------------
  */
 
-/* Answers a request http_request_parse has worked out, in the order of checks above. */
-static enum MHD_Result answer(http_api *api, struct MHD_Connection *c, http_request *rq)
+/* The checks that need only the headers: route and method, a browser's cross-site change, the
+ * credentials, a body announced too large. 0 when they pass; otherwise the answer is queued. */
+static int check_headers(http_api *api, struct MHD_Connection *c, http_call *call,
+                         const char *method, const char *url, enum MHD_Result *r)
 {
-    if (rq->status && !rq->routed)
-        return http_send_error_with(c, rq->status, rq->error, rq->allow, NULL);
-    if (api->auth && !rq->open && !http_authorized(api, c))
-        return http_send_error_with(c, 401, "authentication required", NULL, api->challenge);
-    if (!api->auth && rq->changing)
-        return http_send_error(c, 403,
-                               "changes are disabled: set AUTH_USERNAME and AUTH_PASSWORD on "
-                               "the scheduler to enable them");
+    const char *force = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "force");
+    http_request rq;
+    http_request_parse(method, url, force, NULL, 0, false, &rq);
+    int answered = 1;
+    char why[160];
+    if (rq.status && !rq.routed)
+        *r = http_send_error_with(c, rq.status, rq.error, rq.allow, NULL);
+    else if (rq.changing &&
+             http_cross_site(
+                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site"),
+                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN),
+                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST),
+                 api->tls_cert != NULL, why, sizeof(why)))
+        *r = http_send_error(c, 403, "cross-site request refused: %s", why);
+    else if (api->auth && !rq.open && !http_authorized(api, c))
+        *r = http_send_error_with(c, 401, "authentication required", NULL, api->challenge);
+    else if (!api->auth && rq.changing)
+        *r = http_send_error(c, 403,
+                             "changes are disabled: set AUTH_USERNAME and AUTH_PASSWORD on the "
+                             "scheduler to enable them");
+    else {
+        const char *length =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        char *end = NULL;
+        unsigned long long n = length ? strtoull(length, &end, 10) : 0;
+        if (length && end != length && n > HTTP_MAX_BODY)
+            *r = http_send_error(c, 413, "body: larger than %zu bytes", HTTP_MAX_BODY);
+        else
+            answered = 0;
+    }
+    http_request_clear(&rq);
+    call->answered = answered;
+    return answered;
+}
+
+/* Whether the client said a body follows (a Content-Length above 0, or chunks). */
+static bool body_announced(struct MHD_Connection *c)
+{
+    const char *length =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *chunked =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    return (length && strspn(length, "0") != strlen(length)) || chunked;
+}
+
+/* Answers a complete request, in the order of checks above (those on the headers passed). */
+static enum MHD_Result answer(http_api *api, struct MHD_Connection *c, http_call *call,
+                              http_request *rq)
+{
     if (rq->status)
-        return http_send_error_with(c, rq->status, rq->error, NULL, NULL);
+        return http_send_error_with(c, rq->status, rq->error, rq->allow, NULL);
     if (rq->page)
-        return answer_page(api, c);
+        return ask_core_async(api, c, call, "status", json_object(), true);
     json_t *args = rq->args;
     rq->args = NULL; /* taken by the core's message or the admin operation */
-    if (rq->admin)
-        return http_api_v1_run_admin(api, c, rq->admin, args);
-    return answer_from_core(api, c, rq->core, args);
+    if (rq->admin) {
+        http_wait *w = wait_new(c);
+        if (!start_waiting(api, c, w)) {
+            json_decref(args);
+            http_wait_unref(w);
+            return http_send_error(c, 503, "the scheduler is stopping");
+        }
+        call->wait = w;
+        if (http_admin_submit(api->admin, w, rq->admin, args) < 0) {
+            json_decref(args);
+            http_wait_finish(w, 503,
+                             json_pack("{s:s}", "error",
+                                       "too many Kafka operations are waiting; try again shortly"));
+        }
+        return MHD_YES;
+    }
+    return ask_core_async(api, c, call, rq->core, args, false);
 }
 
 /* MHD's access handler: called once with the headers, then for each piece of the body, then once
- * more with none left; the answer is given on that last call. */
+ * more with none left (the request is complete), and once more after a suspension ends. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **state)
 {
-    if (*state == NULL) {
-        *state = mk_xcalloc(1, sizeof(http_body));
-        return MHD_YES;
+    http_api *api = cls;
+    http_call *call = *state;
+    if (!call) {
+        call = mk_xcalloc(1, sizeof(*call));
+        *state = call;
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        call->guard_conn = info ? info->socket_context : NULL;
+        enum MHD_Result r = MHD_YES;
+        /* Without a body to come, the checks wait for the (immediate) last call: an answer queued
+         * this early makes MHD close a keep-alive connection. */
+        if (body_announced(c))
+            check_headers(api, c, call, method, url, &r);
+        return r;
     }
-    http_body *body = *state;
+    if (call->wait)
+        return answer_waited(api, c, call->wait);
     if (*upload_data_size > 0) {
-        /* Only /v1 reads bodies; past the limit the rest is dropped and the answer is 413. */
+        /* Past the limit (a chunked body: no Content-Length to refuse it by) the rest is dropped,
+         * and the answer is 413; the guard's deadline bounds how long that can go on. */
         size_t n = *upload_data_size;
-        if (!body->too_large && body->len + n <= HTTP_MAX_BODY) {
+        http_body *body = &call->body;
+        if (!call->answered && !body->too_large && body->len + n <= HTTP_MAX_BODY) {
             body->data = mk_xrealloc(body->data, body->len + n + 1);
             memcpy(body->data + body->len, upload_data, n);
             body->len += n;
@@ -229,11 +519,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (call->answered) /* decided from the headers; the answer is queued already */
+        return MHD_YES;
+    enum MHD_Result early = MHD_YES;
+    if (!body_announced(c) && check_headers(api, c, call, method, url, &early))
+        return early;
+    call->answered = 1;
+    http_guard_request_complete(api->guard, call->guard_conn);
     log_debug(COMPONENT, "%s %s", method, url);
     const char *force = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "force");
     http_request rq;
-    http_request_parse(method, url, force, body->data, body->len, body->too_large, &rq);
-    enum MHD_Result r = answer(cls, c, &rq);
+    http_request_parse(method, url, force, call->body.data, call->body.len, call->body.too_large,
+                       &rq);
+    enum MHD_Result r = answer(api, c, call, &rq);
     http_request_clear(&rq);
     return r;
 }
@@ -241,28 +539,95 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **state,
                          enum MHD_RequestTerminationCode why)
 {
-    http_body *body = *state;
-    if (body) {
-        free(body->data);
-        free(body);
-        *state = NULL;
+    http_api *api = cls;
+    http_call *call = *state;
+    if (!call)
+        return;
+    http_guard_answered(api->guard, call->guard_conn);
+    http_wait *w = call->wait;
+    if (w) {
+        /* An answer that never came (given up on) must not keep the wait alive through the reply
+         * it holds: the callback's reference goes with it. */
+        int refs = 1 + stop_waiting(api, w) + (w->reply && core_reply_forget(w->reply));
+        wait_unref_n(w, refs);
     }
+    free(call->body.data);
+    free(call);
+    *state = NULL;
+}
+
+/* Every connection is known to the guard from its accept until just before its socket closes. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    http_api *api = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = info ? http_guard_track(api->guard, info->connect_fd) : NULL;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        http_guard_untrack(api->guard, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* MHD decodes the path and the query arguments with this: a decoded NUL would cut them short. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    return http_unescape(s);
 }
 
 /* ---- start and stop ------------------------------------------------------------------------- */
 
-/* libmicrohttpd's own messages (printf-style, from the library: trusted formats). */
+/* libmicrohttpd's own messages (printf-style, from the library: trusted formats), mostly about
+ * malformed requests and refused connections: the guard counts them and logs a few. */
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    char msg[512];
+    http_api *api = cls;
+    char msg[200];
     vsnprintf(msg, sizeof(msg), fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
-    log_warn(COMPONENT, "http server: %s", msg);
+    if (api->guard)
+        http_guard_server_message(api->guard, msg);
+    else
+        log_warn(COMPONENT, "http server: %s", msg);
 }
 
 /* TLS 1.2 and 1.3 only, with GnuTLS's normal ciphers. */
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
+/* How many connections the fd limit leaves room for (the rest of the process needs some too). */
+static unsigned connection_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return MAX_CONNECTIONS;
+    rlim_t room = rl.rlim_cur > 256 ? rl.rlim_cur - 128 : rl.rlim_cur / 2;
+    return room < MAX_CONNECTIONS ? (unsigned)room : MAX_CONNECTIONS;
+}
+
+/* FRAMEWORK_BIND as a socket address (NULL: every address); config.c has validated it. */
+static const struct sockaddr *bind_address(const config *cfg, struct sockaddr_storage *ss,
+                                           unsigned *flags)
+{
+    if (!cfg->framework_bind)
+        return NULL;
+    memset(ss, 0, sizeof(*ss));
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, cfg->framework_bind, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)cfg->framework_port);
+    } else if (inet_pton(AF_INET6, cfg->framework_bind, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)cfg->framework_port);
+        *flags |= MHD_USE_IPv6;
+    } else {
+        return NULL;
+    }
+    return (const struct sockaddr *)ss;
+}
 
 static struct MHD_Daemon *start_daemon(http_api *api, unsigned flags)
 {
@@ -275,13 +640,23 @@ static struct MHD_Daemon *start_daemon(http_api *api, unsigned flags)
     };
     if (api->tls_cert)
         flags |= MHD_USE_TLS;
+    struct sockaddr_storage ss;
+    const struct sockaddr *addr = bind_address(api->cfg, &ss, &flags);
+    struct MHD_OptionItem bind[] = {
+        {MHD_OPTION_SOCK_ADDR, 0, (void *)addr},
+        {MHD_OPTION_END, 0, NULL},
+    };
     return MHD_start_daemon(
-        flags | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+        flags | MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
         (uint16_t)api->cfg->framework_port, NULL, NULL, on_request, api, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, /* first, or MHD logs some lines itself */
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
-        MHD_OPTION_ARRAY, api->tls_cert ? tls : tls + 3, MHD_OPTION_END);
+        mhd_log, api, /* first, or MHD logs some lines itself */
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, api, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        api, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)EVENT_THREADS, MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_PER_ADDRESS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)CONN_MEMORY, MHD_OPTION_ARRAY, addr ? bind : bind + 1, MHD_OPTION_ARRAY,
+        api->tls_cert ? tls : tls + 3, MHD_OPTION_END);
 }
 
 int http_api_check_tls(const config *cfg, mk_err *err)
@@ -317,6 +692,7 @@ static void free_api(http_api *api)
         explicit_bzero(api->tls_key, strlen(api->tls_key));
         free(api->tls_key);
     }
+    pthread_mutex_destroy(&api->lock);
     free(api);
 }
 
@@ -327,6 +703,7 @@ http_api *http_api_start(const config *cfg, core_queue *queue, mk_err *err)
     api->queue = queue;
     api->core_timeout_s = HTTP_API_CORE_TIMEOUT_S;
     api->auth = cfg->auth_username && cfg->auth_password;
+    pthread_mutex_init(&api->lock, NULL);
     /* The realm is the framework's name, with what would end the quoted string replaced. */
     char realm[128];
     http_printable(cfg->framework_name ? cfg->framework_name : "mesos-kafka", realm, sizeof(realm));
@@ -338,9 +715,17 @@ http_api *http_api_start(const config *cfg, core_queue *queue, mk_err *err)
         free_api(api);
         return NULL;
     }
+    api->guard = http_guard_start(HTTP_GUARD_REQUEST_DEADLINE_S, give_up_late, api);
+    api->admin = api->guard ? http_admin_pool_start(api) : NULL;
+    if (!api->admin) {
+        http_guard_stop(api->guard);
+        free_api(api);
+        mk_err_set(err, "FRAMEWORK_PORT: cannot start the API's threads");
+        return NULL;
+    }
     /* Both IPv6 and IPv4 where the host has IPv6; IPv4 alone where it does not. */
-    api->daemon = start_daemon(api, MHD_USE_DUAL_STACK);
-    if (!api->daemon)
+    api->daemon = start_daemon(api, cfg->framework_bind ? 0 : MHD_USE_DUAL_STACK);
+    if (!api->daemon && !cfg->framework_bind)
         api->daemon = start_daemon(api, 0);
     if (!api->daemon) {
         if (api->tls_cert)
@@ -349,14 +734,18 @@ http_api *http_api_start(const config *cfg, core_queue *queue, mk_err *err)
                        "FRAMEWORK_TLS_CERT/FRAMEWORK_TLS_KEY refused by GnuTLS: see the log above)",
                        cfg->framework_port);
         else
-            mk_err_set(err, "FRAMEWORK_PORT: cannot serve the API on port %d (in use?)",
-                       cfg->framework_port);
+            mk_err_set(err, "FRAMEWORK_PORT: cannot serve the API on port %d of %s (in use?)",
+                       cfg->framework_port,
+                       cfg->framework_bind ? cfg->framework_bind : "every address");
+        http_admin_pool_stop(api->admin);
+        http_guard_stop(api->guard);
         free_api(api);
         return NULL;
     }
-    log_info(COMPONENT, "serving the API and status page on port %d over %s%s", cfg->framework_port,
-             api->tls_cert ? "HTTPS only" : "plain HTTP",
-             api->auth ? " (Basic auth)" : " (read-only: AUTH_USERNAME/AUTH_PASSWORD not set)");
+    log_info(COMPONENT, "serving the API and status page on port %d over %s%s, on %s",
+             cfg->framework_port, api->tls_cert ? "HTTPS only" : "plain HTTP",
+             api->auth ? " (Basic auth)" : " (read-only: AUTH_USERNAME/AUTH_PASSWORD not set)",
+             cfg->framework_bind ? cfg->framework_bind : "every address");
     return api;
 }
 
@@ -364,7 +753,13 @@ void http_api_stop(http_api *api)
 {
     if (!api)
         return;
-    MHD_stop_daemon(api->daemon); /* joins every connection thread, waits included */
+    pthread_mutex_lock(&api->lock);
+    api->stopping = true; /* no request waits any more from here on */
+    pthread_mutex_unlock(&api->lock);
+    http_admin_pool_stop(api->admin);      /* finishes every Kafka operation's wait */
+    give_up_late(api, mk_now_monotonic()); /* and every core request's */
+    MHD_stop_daemon(api->daemon);          /* answers the resumed, closes every connection */
+    http_guard_stop(api->guard);
     free_api(api);
 }
 

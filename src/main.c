@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cli.h"
 #include "config.h"
@@ -107,6 +108,25 @@ static void warn_insecure(const config *cfg)
                          "the cluster will refuse to run");
 }
 
+/* The API keeps thousands of idle connections at no cost but their sockets: the soft limit on
+ * open files (often 1024) would be the first thing an attacker exhausts, so raise it to what the
+ * hard limit allows, up to 65536. */
+static void raise_open_files_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        rl.rlim_cur = want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            log_warn("main",
+                     "cannot raise the open files limit to %llu: the API will accept "
+                     "fewer connections",
+                     (unsigned long long)want);
+    }
+}
+
 static int run_scheduler(void)
 {
     config cfg;
@@ -121,6 +141,7 @@ static int run_scheduler(void)
     log_set_level(cfg.loglevel);
     log_configuration(&cfg);
     warn_insecure(&cfg);
+    raise_open_files_limit();
     int status = scheduler_run(&cfg);
     config_free(&cfg);
     return status;
