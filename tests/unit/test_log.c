@@ -2,7 +2,8 @@
  * log: what reaches stderr. Every control byte of a message comes out as \xNN (an ESC from a client
  * must not colour the operator's terminal, a CR or LF must not forge a second line), printable
  * text and ordinary UTF-8 pass unchanged, a long message is cut without cutting an escape, and each
- * event is exactly one line. stderr is pointed at a pipe while a line is written.
+ * event is exactly one line. stderr is pointed at a pipe while a line is written
+ * (test_capture.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,42 +12,14 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "log.h"
-
-/* stderr into a pipe while a test logs; capture_end returns what was written, NUL-terminated. */
-struct capture {
-    int fds[2];
-    int saved;
-};
-
-static void capture_begin(struct capture *c)
-{
-    assert_int_equal(pipe(c->fds), 0);
-    c->saved = dup(STDERR_FILENO);
-    assert_true(c->saved >= 0);
-    assert_true(dup2(c->fds[1], STDERR_FILENO) >= 0);
-}
-
-static size_t capture_end(struct capture *c, char *out, size_t cap)
-{
-    assert_true(dup2(c->saved, STDERR_FILENO) >= 0);
-    close(c->saved);
-    close(c->fds[1]);
-    size_t len = 0;
-    ssize_t r;
-    while (len < cap - 1 && (r = read(c->fds[0], out + len, cap - 1 - len)) > 0)
-        len += (size_t)r;
-    close(c->fds[0]);
-    out[len] = '\0';
-    return len;
-}
+#include "test_capture.h"
 
 /* Logs "%s" of msg at INFO under component "t"; the message part starts at out + 34. */
 static size_t logged(const char *msg, char *out, size_t cap)
 {
-    struct capture c;
+    test_capture c;
     capture_begin(&c);
     log_info("t", "%s", msg);
     size_t len = capture_end(&c, out, cap);
@@ -105,7 +78,7 @@ static void test_long_message_is_cut_between_escapes(void **state)
 
 static void test_level_below_threshold_writes_nothing(void **state)
 {
-    struct capture c;
+    test_capture c;
     capture_begin(&c);
     log_set_level(LOG_WARN);
     log_info("t", "hidden");
