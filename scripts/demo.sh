@@ -41,13 +41,15 @@ openssl x509 -req -in "$pki/master.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" -
 
 mesos_secret="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 api_secret="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# The master reads its credentials from a file: on its command line `ps` would show the secret.
+(umask 077 && printf 'kafka:%s\n' "$mesos_secret" >"$demo_dir/mesos-credentials")
 
 # The agents run ZooKeeper and Kafka from the servers `make deps` installed.
 MK_SERVERS_ENV="${MK_SERVERS_ENV:-${MK_CACHE_DIR:-$HOME/.cache/mesos-kafka}/servers.env}" \
 build/mesos-sim --port "$mesos_port" --bind 127.0.0.1 --hostname 127.0.0.1 --agents 4 \
-    --tls-cert "$pki/master.pem" --tls-key "$pki/master.key" --credentials "kafka:$mesos_secret" \
-    --control-port "$control_port" --call-log "$demo_dir/mesos-calls.jsonl" \
-    --work-dir "$demo_dir/agents" --image-map sim/images.map \
+    --tls-cert "$pki/master.pem" --tls-key "$pki/master.key" \
+    --credentials-file "$demo_dir/mesos-credentials" --control-port "$control_port" \
+    --call-log "$demo_dir/mesos-calls.jsonl" --work-dir "$demo_dir/agents" --image-map sim/images.map \
     >"$demo_dir/mesos-sim.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 1 100); do
@@ -71,11 +73,13 @@ pids+=("$!")
 
 api="http://127.0.0.1:$api_port"
 auth="admin:$api_secret"
+# GET of the API with the credentials on curl's stdin (-K -), not its command line.
+api_get() { printf 'user = "%s"\n' "$auth" | curl -fsS -K - "$api$1"; }
 # One line of progress per change: "zookeeper 2/3 running, kafka 0/3 registered".
 last=""
 for _ in $(seq 1 600); do
     kill -0 "${pids[1]}" 2>/dev/null || { echo; tail -n 20 "$demo_dir/mesos-kafka.log"; exit 1; }
-    status=$(curl -fsS -u "$auth" "$api/v0/status" 2>/dev/null || true)
+    status=$(api_get /v0/status 2>/dev/null || true)
     if [ -n "$status" ]; then
         line=$(python3 - "$status" <<'PY'
 import json, sys
@@ -96,9 +100,9 @@ case $last in *"kafka 3/3 registered"*) ;; *)
     echo "demo: the cluster did not come up in 10 minutes; see $demo_dir/mesos-kafka.log"; exit 1 ;;
 esac
 
-bootstrap=$(curl -fsS -u "$auth" "$api/v0/status" |
+bootstrap=$(api_get /v0/status |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["kafka"]["bootstrap"])')
-task=$(curl -fsS -u "$auth" "$api/v0/status" |
+task=$(api_get /v0/status |
     python3 -c 'import json,sys; print([m["task_id"] for m in json.load(sys.stdin)["members"] if m["name"] == "kafka-0"][0])')
 cat <<MSG
 

@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "creds.h"
 #include "log.h"
 #include "master.h"
 #include "schema.h"
@@ -28,15 +29,13 @@
 
 #define COMPONENT "http"
 #define MAX_BODY  (64u << 20)
-#define MAX_CREDS 16
 
 static struct {
     const char *bind;
     int port, control_port;
     const char *hostname;
     char *tls_cert, *tls_key;
-    const char *cred_user[MAX_CREDS], *cred_pass[MAX_CREDS];
-    int n_creds;
+    sim_creds creds;
     FILE *call_log;
     pthread_mutex_t log_mu;
 } S = {.bind = "127.0.0.1",
@@ -116,16 +115,11 @@ typedef struct {
 static bool authenticated(struct MHD_Connection *c, char **principal)
 {
     *principal = NULL;
-    if (S.n_creds == 0)
+    if (S.creds.n == 0)
         return true;
     char *pass = NULL;
     char *user = MHD_basic_auth_get_username_password(c, &pass);
-    bool ok = false;
-    for (int i = 0; user && pass && i < S.n_creds; i++) {
-        if (mk_consttime_equal(user, strlen(user), S.cred_user[i], strlen(S.cred_user[i])) &&
-            mk_consttime_equal(pass, strlen(pass), S.cred_pass[i], strlen(S.cred_pass[i])))
-            ok = true;
-    }
+    bool ok = sim_creds_match(&S.creds, user, pass);
     if (ok)
         *principal = mk_xstrdup(user);
     if (user)
@@ -455,8 +449,9 @@ static char *read_file(const char *path)
 static void usage(FILE *out)
 {
     fputs("usage: mesos-sim --port N [--bind ADDR] [--hostname NAME] [--tls-cert F --tls-key F]\n"
-          "                 [--credentials PRINCIPAL:SECRET]... [--agents N] [--agent-cpus N]\n"
-          "                 [--agent-mem MB] [--agent-disk MB] [--agent-ports A-B]\n"
+          "                 [--credentials-file F] [--credentials PRINCIPAL:SECRET]...\n"
+          "                 [--agents N] [--agent-cpus N] [--agent-mem MB] [--agent-disk MB]\n"
+          "                 [--agent-ports A-B]\n"
           "                 [--agent-attributes k:v;k:v] [--heartbeat-interval S]\n"
           "                 [--allocation-interval S] [--offer-timeout S] [--failover-timeout-cap "
           "S]\n"
@@ -525,6 +520,7 @@ int main(int argc, char **argv)
         O_CERT,
         O_KEY,
         O_CRED,
+        O_CREDFILE,
         O_AGENTS,
         O_CPUS,
         O_MEM,
@@ -551,6 +547,7 @@ int main(int argc, char **argv)
                                              {"tls-cert", 1, 0, O_CERT},
                                              {"tls-key", 1, 0, O_KEY},
                                              {"credentials", 1, 0, O_CRED},
+                                             {"credentials-file", 1, 0, O_CREDFILE},
                                              {"agents", 1, 0, O_AGENTS},
                                              {"agent-cpus", 1, 0, O_CPUS},
                                              {"agent-mem", 1, 0, O_MEM},
@@ -597,15 +594,14 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
-        case O_CRED: {
-            char *colon = strchr(optarg, ':');
-            if (!colon || S.n_creds == MAX_CREDS) {
-                fprintf(stderr, "mesos-sim: --credentials takes PRINCIPAL:SECRET\n");
+        case O_CRED:
+        case O_CREDFILE: {
+            mk_err err = {{0}};
+            if ((o == O_CRED ? sim_creds_add(&S.creds, optarg, &err)
+                             : sim_creds_load_file(&S.creds, optarg, &err)) < 0) {
+                fprintf(stderr, "mesos-sim: %s\n", err.msg);
                 return 2;
             }
-            *colon = '\0';
-            S.cred_user[S.n_creds] = optarg;
-            S.cred_pass[S.n_creds++] = colon + 1;
             break;
         }
         case O_AGENTS:
@@ -684,7 +680,7 @@ int main(int argc, char **argv)
     }
     opt.hostname = S.hostname;
     opt.port = S.port;
-    opt.auth = S.n_creds > 0;
+    opt.auth = S.creds.n > 0;
     if (opt.heartbeat_s <= 0)
         opt.heartbeat_s = 15.0;
     char tmp_dir[] = "/tmp/mesos-sim.XXXXXX";
@@ -729,7 +725,7 @@ int main(int argc, char **argv)
     } else {
         log_info("sim", "serving %s://%s:%d/api/v1/scheduler, %d agents, auth %s",
                  S.tls_cert ? "https" : "http", S.bind, S.port, opt.agents,
-                 S.n_creds ? "on" : "off");
+                 S.creds.n ? "on" : "off");
         fprintf(stderr, "mesos-sim: ready\n");
         while (!stopping)
             pause();
@@ -745,5 +741,6 @@ int main(int argc, char **argv)
         fclose(S.call_log);
     free(S.tls_cert);
     free(S.tls_key);
+    sim_creds_free(&S.creds);
     return rc;
 }

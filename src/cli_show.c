@@ -144,10 +144,15 @@ void cli_show_status(const json_t *reply, FILE *out)
 void cli_show_scale(const json_t *reply, FILE *out)
 {
     fprintf(out, "%s: ", text_field(reply, "kind", "?"));
-    put_number(out, number_field(reply, "previous", NAN));
-    fputs(" -> ", out);
-    put_number(out, number_field(reply, "count", NAN));
-    fputs(" members\n", out);
+    if (json_is_true(field(reply, "unchanged"))) {
+        put_number(out, number_field(reply, "count", NAN));
+        fputs(" members already, unchanged\n", out);
+    } else {
+        put_number(out, number_field(reply, "previous", NAN));
+        fputs(" -> ", out);
+        put_number(out, number_field(reply, "count", NAN));
+        fputs(" members\n", out);
+    }
     const json_t *removing = array_field(reply, "removing");
     if (json_array_size(removing) > 0) {
         cleanup_free char *names = cli_cell_text(removing);

@@ -2,8 +2,11 @@
  * log: one line per event on stderr, "<UTC time> <LEVEL> <component>: <message>".
  *
  * The level comes from LOGLEVEL (set once at start-up by config). Lines are written with a single
- * write(2), so lines from different threads never interleave. Never pass a secret (password,
- * Authorization header) to these functions: nothing here can tell a secret from other text.
+ * write(2), so lines from different threads never interleave. Every control byte of the message
+ * (below 0x20, 0x7f, UTF-8 U+0080..U+009F; CR and LF too) is written as \xNN, so text from a
+ * client can neither drive the operator's terminal nor forge a line; a trailing newline is dropped.
+ * Never pass a secret (password, Authorization header) to these functions: nothing here can tell a
+ * secret from other text.
  */
 #ifndef MK_LOG_H
 #define MK_LOG_H

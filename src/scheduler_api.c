@@ -151,6 +151,9 @@ static void do_container(scheduler *s, core_msg *m)
         reply(m, 200, scheduler_member_json(s, mb));
 }
 
+/* A reflate that finds nothing to change (no member stopped, given up or backing off) answers
+ * "unchanged": true and leaves the state file alone; the members waiting for an offer are still
+ * listed as scheduled, and offers revived for them. */
 static void do_reflate(scheduler *s, core_msg *m)
 {
     member_kind kind;
@@ -160,22 +163,28 @@ static void do_reflate(scheduler *s, core_msg *m)
     }
     scheduler_apply_desired(s);
     json_t *scheduled = json_array();
+    bool changed = false;
     for (size_t i = 0; i < s->n_members; i++) {
         member *mb = s->members[i];
         if (mb->kind != kind || mb->goal == GOAL_REMOVE || member_task_live(mb))
             continue;
         char name[64];
         member_name(mb, name, sizeof(name));
-        mb->goal = GOAL_RUN;
-        mb->gave_up = false;
-        mb->restart_at = 0;
-        s->dirty = true;
+        if (mb->goal != GOAL_RUN || mb->gave_up || mb->restart_at != 0) {
+            mb->goal = GOAL_RUN;
+            mb->gave_up = false;
+            mb->restart_at = 0;
+            s->dirty = true;
+            changed = true;
+        }
         json_array_append_new(scheduled, json_string(name));
     }
-    log_info(COMPONENT, "reflate %s: %zu member(s) scheduled", member_kind_name(kind),
-             json_array_size(scheduled));
+    log_write(changed ? LOG_INFO : LOG_DEBUG, COMPONENT, "reflate %s: %zu member(s) scheduled%s",
+              member_kind_name(kind), json_array_size(scheduled), changed ? "" : ", unchanged");
     scheduler_update_offer_interest(s, json_array_size(scheduled) > 0);
-    reply(m, 200, json_pack("{s:s, s:o}", "kind", member_kind_name(kind), "scheduled", scheduled));
+    reply(m, 200,
+          json_pack("{s:s, s:o, s:b}", "kind", member_kind_name(kind), "scheduled", scheduled,
+                    "unchanged", !changed));
 }
 
 static json_t *names_where(const scheduler *s, member_kind kind, member_goal goal, int min_id)
@@ -192,18 +201,26 @@ static json_t *names_where(const scheduler *s, member_kind kind, member_goal goa
     return out;
 }
 
+/* A scale to the count already desired changes nothing: "unchanged": true, no log line at INFO and
+ * no write of the state file (members still being removed are listed as before). */
 static void apply_scale(scheduler *s, core_msg *m, member_kind kind, int count)
 {
     int previous = s->desired[kind];
-    s->desired[kind] = count;
-    scheduler_apply_desired(s);
-    s->dirty = true;
+    bool unchanged = count == previous;
+    if (unchanged) {
+        log_debug(COMPONENT, "scale %s: %d already, unchanged", member_kind_name(kind), count);
+    } else {
+        s->desired[kind] = count;
+        scheduler_apply_desired(s);
+        s->dirty = true;
+        log_info(COMPONENT, "scale %s: %d -> %d", member_kind_name(kind), previous, count);
+        scheduler_update_offer_interest(s, count > previous);
+    }
     int first_removed = (kind == KIND_ZOOKEEPER ? 1 : 0) + count;
-    log_info(COMPONENT, "scale %s: %d -> %d", member_kind_name(kind), previous, count);
-    scheduler_update_offer_interest(s, count > previous);
     json_t *body =
-        json_pack("{s:s, s:i, s:i, s:o}", "kind", member_kind_name(kind), "previous", previous,
-                  "count", count, "removing", names_where(s, kind, GOAL_REMOVE, first_removed));
+        json_pack("{s:s, s:i, s:i, s:o, s:b}", "kind", member_kind_name(kind), "previous", previous,
+                  "count", count, "removing", names_where(s, kind, GOAL_REMOVE, first_removed),
+                  "unchanged", unchanged);
     if (m)
         reply(m, 200, body);
     else

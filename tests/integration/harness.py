@@ -206,8 +206,12 @@ class Sim(Process):
                 "--control-port", str(self.control_port), "--call-log", str(self.call_log)]
         if pki:
             argv += ["--tls-cert", str(pki.cert), "--tls-key", str(pki.key)]
-        for c in credentials or []:
-            argv += ["--credentials", c]
+        if credentials:
+            # From a file, not the command line: `ps` shows every process's arguments to all users.
+            creds = workdir / f"{name}-credentials"
+            creds.touch(mode=0o600)
+            creds.write_text("".join(f"{c}\n" for c in credentials))
+            argv += ["--credentials-file", str(creds)]
         if mode:
             argv += ["--mode", mode]
         if leader:

@@ -230,6 +230,11 @@ def test_scale_kafka_up_and_down_refusing_brokers_with_replicas(env):
     assert code == 409, body
     assert {p["topic"] for p in body["partitions"]} >= {TOPIC}
     assert api.status()["kafka"]["desired"] == 3
+    # A scale to the count already desired changes nothing and says so: 200, no change logged.
+    log_before = len(env["sched"].output())
+    code, body = api.call("/v0/kafka/scale/3", method="POST")
+    assert code == 200 and body["unchanged"] is True and body["count"] == 3, body
+    assert "scale kafka" not in env["sched"].output()[log_before:]
 
 
 def test_scale_zookeeper_up_and_down_keeping_a_quorum(env):

@@ -673,6 +673,10 @@ static void test_show_v0_and_brokers(void **state)
         shown(cli_show_scale, "{\"kind\": \"kafka\", \"previous\": 5, \"count\": 3,"
                               " \"removing\": [\"kafka-3\", \"kafka-4\"]}");
     assert_string_equal(scale, "kafka: 5 -> 3 members\nremoving: kafka-3,kafka-4\n");
+    cleanup_free char *same = shown(cli_show_scale, "{\"kind\": \"kafka\", \"previous\": 3, "
+                                                    "\"count\": 3, \"removing\": [], "
+                                                    "\"unchanged\": true}");
+    assert_string_equal(same, "kafka: 3 members already, unchanged\n");
     cleanup_free char *reflate =
         shown(cli_show_reflate, "{\"kind\": \"zookeeper\", \"scheduled\": []}");
     assert_contains(reflate, "zookeeper: nothing to reflate");
