@@ -3,7 +3,14 @@
 #   1. deciding one OFFERS event of 1,000 and of 10,000 offers (median of 10 rounds), peak memory;
 #   2. the scheduler's resident memory, idle, with a 6-member cluster (3 ZooKeeper + 3 Kafka, real
 #      servers on mesos-sim);
-#   3. GET /v0/container/<taskId> requests per second over 64 keep-alive connections, with auth.
+#   3. requests per second and latency of GET /v0/container/<taskId>, /v0/status and
+#      /v1/partitions/under-replicated over 64 keep-alive connections from 127.0.0.1, with auth,
+#      each beside 500 idle connections (50 from each of 127.0.0.2..127.0.0.11: TCP connected and
+#      nothing sent, or one partial header line), reopened whenever the server closes them;
+#   4. /v0/status during a rolling restart of the three brokers;
+#   5. the scheduler's CPU and memory under random faults.
+# Shorter runs: BENCH_OFFERS=0 skips 1, BENCH_API_SECONDS (10) is each run of 3, BENCH_IDLE (500)
+# its idle connections, BENCH_RESTART=0 skips 4, BENCH_CHAOS_MINUTES=0 skips 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,9 +19,11 @@ run() {
     "$@"
 }
 
-echo "== offer decisions"
-run build/bench/bench_offers 1000 10
-run build/bench/bench_offers 10000 10
+if [ "${BENCH_OFFERS:-1}" != 0 ]; then
+    echo "== offer decisions"
+    run build/bench/bench_offers 1000 10
+    run build/bench/bench_offers 10000 10
+fi
 
 echo "== a 6-member cluster on mesos-sim"
 dir=$(mktemp -d /tmp/mk-bench.XXXXXX)
@@ -60,25 +69,33 @@ awk '/VmRSS/ {rss = $2} /VmHWM/ {hwm = $2} END {
     printf "mesos-kafka idle with 3 ZooKeeper + 3 Kafka running: resident %.1f MB (peak %.1f MB)\n",
         rss / 1024, hwm / 1024 }' "/proc/$scheduler/status"
 
-echo "== the API"
+echo "== the API: 64 connections beside ${BENCH_IDLE:=500} idle ones"
 task=$(curl -fsS -u "admin:$secret" "$api/v0/status" |
     python3 -c 'import json,sys; print([m["task_id"] for m in json.load(sys.stdin)["members"] if m["name"] == "kafka-0"][0])')
-run build/bench/http_load 127.0.0.1 "$api_port" "/v0/container/$task" 64 10 "admin:$secret"
-
-echo "== the API while the three brokers restart one at a time"
-curl -fsS -u "admin:$secret" -X POST "$api/v1/brokers" >/dev/null
-restart_started=$(date +%s)
-run build/bench/http_load 127.0.0.1 "$api_port" "/v0/status" 64 20 "admin:$secret"
-for _ in $(seq 1 600); do
-    plan=$(curl -fsS -u "admin:$secret" "$api/v1/plan" 2>/dev/null |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["plan"]["state"])' 2>/dev/null || echo "?")
-    case "$plan" in done | failed) break ;; esac
-    sleep 1
+for path in "/v0/container/$task" /v0/status /v1/partitions/under-replicated; do
+    # A failed run (a refused or closed load connection) is reported and the next one still runs.
+    run build/bench/http_load 127.0.0.1 "$api_port" "$path" 64 "${BENCH_API_SECONDS:-10}" \
+        "admin:$secret" --from 127.0.0.1 --idle "$BENCH_IDLE" --idle-from 127.0.0.2 --idle-per 50 \
+        --threads-of "$scheduler" || echo "bench: GET $path failed (exit status $?)"
 done
-echo "rolling restart of 3 brokers: $plan after $(($(date +%s) - restart_started)) s"
 
-echo "== the scheduler's CPU and memory under ${BENCH_CHAOS_MINUTES:=10} minutes of random faults"
+if [ "${BENCH_RESTART:-1}" != 0 ]; then
+    echo "== the API while the three brokers restart one at a time"
+    curl -fsS -u "admin:$secret" -X POST "$api/v1/brokers" >/dev/null
+    restart_started=$(date +%s)
+    run build/bench/http_load 127.0.0.1 "$api_port" "/v0/status" 64 20 "admin:$secret"
+    for _ in $(seq 1 600); do
+        plan=$(curl -fsS -u "admin:$secret" "$api/v1/plan" 2>/dev/null |
+            python3 -c 'import json,sys; print(json.load(sys.stdin)["plan"]["state"])' 2>/dev/null || echo "?")
+        case "$plan" in done | failed) break ;; esac
+        sleep 1
+    done
+    echo "rolling restart of 3 brokers: $plan after $(($(date +%s) - restart_started)) s"
+fi
+
 cleanup
 trap - EXIT INT TERM
+[ "${BENCH_CHAOS_MINUTES:=10}" != 0 ] || exit 0
+echo "== the scheduler's CPU and memory under $BENCH_CHAOS_MINUTES minutes of random faults"
 run env MK_BIN_DIR="$PWD/build" python3 tests/integration/chaos.py --minutes "$BENCH_CHAOS_MINUTES" \
     --no-scheduler-kill --sample-scheduler
