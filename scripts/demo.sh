@@ -60,7 +60,7 @@ grep -q "mesos-sim: ready" "$demo_dir/mesos-sim.log" || { cat "$demo_dir/mesos-s
 echo "demo: simulated Mesos master at https://127.0.0.1:$mesos_port (4 agents)"
 
 # Small JVMs: the demo runs six servers on one machine.
-FRAMEWORK_NAME=mesos-kafka FRAMEWORK_STATEFILE_PATH="$demo_dir/state" FRAMEWORK_PORT="$api_port" \
+FRAMEWORK_NAME=mesos-kafka FRAMEWORK_STATEFILE_PATH="$demo_dir/state" FRAMEWORK_PORT="$api_port" FRAMEWORK_BIND=127.0.0.1 \
 MESOS_MASTER="127.0.0.1:$mesos_port" MESOS_SSL=true MESOS_CA_CERT="$pki/ca.pem" \
 MESOS_USERNAME=kafka MESOS_PASSWORD="$mesos_secret" AUTH_USERNAME=admin AUTH_PASSWORD="$api_secret" \
 ZOOKEEPER_COUNT=3 KAFKA_COUNT=3 LOGLEVEL=INFO \

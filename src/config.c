@@ -23,6 +23,7 @@
 #include "config.h"
 #include "config_internal.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +45,7 @@
 static const char *rule_role(const char *role, char *why, size_t n);
 static const char *rule_framework_name(const char *name, char *why, size_t n);
 static const char *rule_url(const char *url, char *why, size_t n);
+static const char *rule_ip_literal(const char *addr, char *why, size_t n);
 static const char *rule_username(const char *user, char *why, size_t n);
 static const char *rule_kafka_options(const char *options, char *why, size_t n);
 
@@ -76,6 +78,10 @@ const config_var config_vars[] = {
      .doc = "Host name the framework reports to Mesos (and uses in the web UI link)."},
     {.name = "FRAMEWORK_PORT", .type = VT_PORT, .default_value = "10000", .min = 1, .max = 65535,
      .offset = AT(framework_port), .doc = "TCP port of the framework's HTTP API and status page."},
+    {.name = "FRAMEWORK_BIND", .type = VT_NONEMPTY, .derived = "every address (IPv6 and IPv4)",
+     .offset = AT(framework_bind), .rule = rule_ip_literal,
+     .doc = "The one address the API listens on, an IPv4 or IPv6 literal such as 127.0.0.1 "
+            "(no host names, no brackets)."},
     {.name = "FRAMEWORK_TLS_CERT", .type = VT_FILE, .derived = "the API is plain HTTP",
      .offset = AT(framework_tls_cert), .rule = tls_pem_check_certificate,
      .doc = "PEM file of the API's certificate (its chain may follow); with FRAMEWORK_TLS_KEY the "
@@ -572,6 +578,14 @@ static const char *rule_kafka_options(const char *options, char *why, size_t n)
             return "must not end with ','";
     }
     return NULL;
+}
+
+static const char *rule_ip_literal(const char *addr, char *why, size_t n)
+{
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, addr, buf) == 1 || inet_pton(AF_INET6, addr, buf) == 1)
+        return NULL;
+    return "must be an IPv4 or IPv6 address such as 127.0.0.1 or ::1 (no host name, no brackets)";
 }
 
 static const char *rule_url(const char *url, char *why, size_t n)

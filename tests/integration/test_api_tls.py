@@ -138,3 +138,14 @@ def test_bad_tls_and_secret_files_stop_start_up(tmp_path, pki):
         assert r.returncode == 2, (env, r.stderr)
         assert message in r.stderr, r.stderr
         assert key_line not in r.stderr
+
+
+def test_framework_bind_listens_on_that_address_only(cluster, pki, tmp_path):
+    import socket
+    sim, sched, env = start(cluster, pki, tmp_path, FRAMEWORK_BIND="127.0.0.1")
+    port = env["FRAMEWORK_PORT"]
+    sched.wait_for_output(rf"serving the API and status page on port {port} .* on 127\.0\.0\.1")
+    status, _ = get(f"http://127.0.0.1:{port}/health")
+    assert status == 200
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.2", port), timeout=5).close()

@@ -484,6 +484,12 @@ static const error_case error_cases[] = {
      "the authenticated one (got 'other')"},
     /* Roles. */
     {{"FRAMEWORK_ROLE="}, "FRAMEWORK_ROLE: must not be empty (got '')"},
+    {{"FRAMEWORK_BIND=localhost"},
+     "FRAMEWORK_BIND: must be an IPv4 or IPv6 address such as "
+     "127.0.0.1 or ::1 (no host name, no brackets) (got 'localhost')"},
+    {{"FRAMEWORK_BIND=[::1]"},
+     "FRAMEWORK_BIND: must be an IPv4 or IPv6 address such as "
+     "127.0.0.1 or ::1 (no host name, no brackets) (got '[::1]')"},
     {{"FRAMEWORK_ROLE=/kafka"}, "FRAMEWORK_ROLE: must not start or end with '/' (got '/kafka')"},
     {{"FRAMEWORK_ROLE=kafka/"}, "FRAMEWORK_ROLE: must not start or end with '/' (got 'kafka/')"},
     {{"FRAMEWORK_ROLE=a//b"}, "FRAMEWORK_ROLE: must not contain '//' (got 'a//b')"},
@@ -752,6 +758,15 @@ static void test_valid_roles_and_enumerations(void **state)
         config cfg;
         load_ok(&cfg, env);
         assert_string_equal(cfg.framework_role, roles[i]);
+        config_free(&cfg);
+    }
+    static const char *const binds[] = {"127.0.0.1", "::1", "0.0.0.0", "fe80::1"};
+    for (size_t i = 0; i < MK_ARRAY_LEN(binds); i++) {
+        cleanup_free char *pair = mk_xasprintf("FRAMEWORK_BIND=%s", binds[i]);
+        const char *benv[] = {pair, NULL};
+        config cfg;
+        load_ok(&cfg, benv);
+        assert_string_equal(cfg.framework_bind, binds[i]);
         config_free(&cfg);
     }
     const char *env[] = {"LOGLEVEL=debug", "NETWORK_MODE=bridge", NULL};
