@@ -271,9 +271,6 @@ static size_t give_up_batch(http_api *api, double now)
     }
     pthread_mutex_unlock(&api->lock);
     for (size_t i = 0; i < n; i++) {
-        pthread_mutex_lock(&late[i]->lock);
-        late[i]->timed_out = !late[i]->resumed;
-        pthread_mutex_unlock(&late[i]->lock);
         http_wait_finish(late[i], 0, NULL);
         http_wait_unref(late[i]);
     }
@@ -310,6 +307,31 @@ static enum MHD_Result ask_core_async(http_api *api, struct MHD_Connection *c, h
     return MHD_YES;
 }
 
+/* The core's answer to `name` on `reply`, waiting up to `wait_s`: its status and body in *out, 503
+ * (said why) when it has not come, 500 for a status out of range. */
+static unsigned core_answer(http_api *api, const char *name, core_reply *reply, double wait_s,
+                            bool stopping, json_t **out)
+{
+    int status = 0;
+    *out = NULL;
+    if (core_reply_wait(reply, wait_s, &status, out) < 0) {
+        if (!stopping)
+            log_warn(COMPONENT, "the core did not answer a '%s' request within %.1fs", name,
+                     api->core_timeout_s);
+        *out = json_pack("{s:s}", "error",
+                         stopping ? "the scheduler is stopping"
+                                  : "the scheduler's core did not answer in time");
+        return 503;
+    }
+    if (status < 100 || status > 599) {
+        log_error(COMPONENT, "the core answered '%s' with status %d", name, status);
+        json_decref(*out);
+        *out = NULL;
+        return 500;
+    }
+    return (unsigned)status;
+}
+
 /* Blocking: for threads that may wait (http_api_v1.c's workers). `body` is taken; returns the
  * HTTP status (503 when the core does not answer in time or is stopping) and the answer's body in
  * *out (may be NULL). */
@@ -322,22 +344,9 @@ unsigned http_ask_core(http_api *api, const char *name, json_t *body, json_t **o
         *out = json_pack("{s:s}", "error", "the scheduler is stopping");
         return 503;
     }
-    int status = 0;
-    int rc = core_reply_wait(reply, api->core_timeout_s, &status, out);
+    unsigned status = core_answer(api, name, reply, api->core_timeout_s, false, out);
     core_reply_unref(reply); /* the core keeps its own reference if it has not answered yet */
-    if (rc < 0) {
-        log_warn(COMPONENT, "the core did not answer a '%s' request within %.1fs", name,
-                 api->core_timeout_s);
-        *out = json_pack("{s:s}", "error", "the scheduler's core did not answer in time");
-        return 503;
-    }
-    if (status < 100 || status > 599) {
-        log_error(COMPONENT, "the core answered '%s' with status %d", name, status);
-        json_decref(*out);
-        *out = NULL;
-        return 500;
-    }
-    return (unsigned)status;
+    return status;
 }
 
 /* What the server adds to the core's /health answer: its own counts. */
@@ -356,34 +365,19 @@ static void add_server_counts(http_api *api, json_t *health)
 static enum MHD_Result answer_waited(http_api *api, struct MHD_Connection *c, http_wait *w)
 {
     pthread_mutex_lock(&w->lock);
-    bool timed_out = w->timed_out;
     unsigned status = w->status;
     json_t *out = w->out;
     w->out = NULL;
     pthread_mutex_unlock(&w->lock);
-    if (!status && !timed_out) {
-        int st = 0;
-        if (core_reply_wait(w->reply, 0, &st, &out) < 0)
-            timed_out = true;
-        else if (st < 100 || st > 599) {
-            log_error(COMPONENT, "the core answered '%s' with status %d", w->core, st);
-            json_decref(out);
-            out = NULL;
-            st = 500;
-        }
-        status = (unsigned)st;
-    }
-    if (timed_out) {
+    if (!status) { /* from the core: its answer is there now, or it was given up on */
         json_decref(out);
         pthread_mutex_lock(&api->lock);
         bool stopping = api->stopping;
         pthread_mutex_unlock(&api->lock);
-        if (!stopping)
-            log_warn(COMPONENT, "the core did not answer a '%s' request within %.1fs", w->core,
-                     api->core_timeout_s);
-        return http_send_error(c, 503, "%s",
-                               stopping ? "the scheduler is stopping"
-                                        : "the scheduler's core did not answer in time");
+        if (w->reply) /* an answer that came just after the give-up is still the answer */
+            status = core_answer(api, w->core, w->reply, 0, stopping, &out);
+        else
+            return http_send_error(c, 503, "the scheduler is stopping");
     }
     enum MHD_Result r;
     if (w->page && status == 200) {
@@ -588,10 +582,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     char msg[200];
     vsnprintf(msg, sizeof(msg), fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
-    if (api->guard)
-        http_guard_server_message(api->guard, msg);
-    else
-        log_warn(COMPONENT, "http server: %s", msg);
+    http_guard_server_message(api->guard, msg); /* started before the daemon */
 }
 
 /* TLS 1.2 and 1.3 only, with GnuTLS's normal ciphers. */

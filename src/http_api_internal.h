@@ -52,7 +52,6 @@ struct http_wait {
     const char *core;  /* the core request asked, or NULL (a Kafka operation) */
     bool page;         /* answer the core's status document as the HTML page */
     core_reply *reply; /* the core's answer comes here */
-    bool timed_out;    /* given up on: 503 */
     unsigned status;   /* a Kafka operation's answer, when `reply` is NULL */
     json_t *out;
     http_wait *prev, *next; /* in api->waiting */
