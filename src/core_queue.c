@@ -132,11 +132,7 @@ core_reply *core_reply_new(void)
     core_reply *r = mk_xcalloc(1, sizeof(*r));
     pthread_mutex_init(&r->lock, NULL);
     /* Waits measure a timeout, which the wall clock would stretch or shrink when it is set. */
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&r->cond, &attr);
-    pthread_condattr_destroy(&attr);
+    mk_cond_init_monotonic(&r->cond);
     r->refs = 1;
     return r;
 }

@@ -354,11 +354,12 @@ static void add_server_counts(http_api *api, json_t *health)
 {
     http_guard_stats st;
     http_guard_get_stats(api->guard, &st);
-    json_object_set_new(health, "api",
-                        json_pack("{s:I, s:I, s:I, s:I}", "connections_open", (json_int_t)st.open,
-                                  "connections_accepted", (json_int_t)st.accepted,
-                                  "connections_cut_off", (json_int_t)st.cut_off,
-                                  "malformed_or_refused", (json_int_t)st.server_messages));
+    json_object_set_new(
+        health, "api",
+        json_pack("{s:I, s:I, s:I, s:I, s:I}", "connections_open", (json_int_t)st.open,
+                  "connections_accepted", (json_int_t)st.accepted, "connections_cut_off",
+                  (json_int_t)st.cut_off, "malformed_or_refused", (json_int_t)st.server_messages,
+                  "kafka_clients_created", (json_int_t)http_admin_clients_created(api->admin)));
 }
 
 /* The resumed connection's answer, from what finished its wait. */

@@ -12,8 +12,8 @@
  *
  * Requests the core receives (name: body -> reply):
  *   "status":    {}                                    -> 200 the status document (below)
- *   "health":    {}                                    -> 200 {"status": "ok", ...}; the server adds
- *                "api": {"connections_open", "connections_accepted", "connections_cut_off",
+ *   "health":    {}                                    -> 200 {"status": "ok", ...}; the server
+ * adds "api": {"connections_open", "connections_accepted", "connections_cut_off",
  *                        "malformed_or_refused"} (counts since the start)
  *   "container": {"task_id": s}                        -> 200 task document | 404
  *   "reflate":   {"kind": "kafka"|"zookeeper"}         -> 200 {"scheduled": [...]} (mutating)
@@ -66,9 +66,9 @@ typedef struct http_api http_api;
  * anything, so the answer is a configuration error. */
 int http_api_check_tls(const config *cfg, mk_err *err);
 
-/* Starts serving on cfg->framework_port (of cfg->framework_bind, or every address): HTTPS only when cfg->framework_tls_cert
- * and _key are set (read here, kept in memory until the stop), else plain HTTP. The queue must
- * outlive the server. */
+/* Starts serving on cfg->framework_port (of cfg->framework_bind, or every address): HTTPS only when
+ * cfg->framework_tls_cert and _key are set (read here, kept in memory until the stop), else plain
+ * HTTP. The queue must outlive the server. */
 http_api *http_api_start(const config *cfg, core_queue *queue, mk_err *err);
 /* Stops accepting, waits for requests in flight, frees. NULL is fine. */
 void http_api_stop(http_api *api);

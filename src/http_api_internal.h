@@ -85,5 +85,7 @@ http_admin_pool *http_admin_pool_start(http_api *api);
 int http_admin_submit(http_admin_pool *p, http_wait *w, const char *op, json_t *args);
 /* Finishes queued operations with 503, waits for the running ones, joins the workers. */
 void http_admin_pool_stop(http_admin_pool *p);
+/* Shared Kafka clients opened since start (one per bootstrap list the brokers have had). */
+unsigned long http_admin_clients_created(http_admin_pool *p);
 
 #endif

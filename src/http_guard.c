@@ -86,12 +86,7 @@ static void *guard_main(void *ud)
         if (g->stopping)
             break;
         struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += (long)(SWEEP_S * 1e9);
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        mk_monotonic_timespec(&until, mk_now_monotonic() + SWEEP_S);
         pthread_cond_timedwait(&g->wake, &g->lock, &until);
     }
     pthread_mutex_unlock(&g->lock);
@@ -102,11 +97,7 @@ http_guard *http_guard_start(double deadline_s, http_guard_tick_fn tick, void *u
 {
     http_guard *g = mk_xcalloc(1, sizeof(*g));
     pthread_mutex_init(&g->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&g->wake, &attr);
-    pthread_condattr_destroy(&attr);
+    mk_cond_init_monotonic(&g->wake);
     g->deadline_s = deadline_s;
     g->tick = tick;
     g->tick_ud = ud;

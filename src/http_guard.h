@@ -23,8 +23,9 @@
 
 #include <stdint.h>
 
-#define HTTP_GUARD_REQUEST_DEADLINE_S 10.0 /* from accept (or the last answer) to a whole request  \
-                                            */
+#define HTTP_GUARD_REQUEST_DEADLINE_S                                                              \
+    10.0 /* from accept (or the last answer) to a whole request                                    \
+          */
 #define HTTP_GUARD_LOG_INTERVAL_S 60.0
 #define HTTP_GUARD_LOG_BURST      5 /* server messages logged per interval; the rest counted */
 

@@ -1,7 +1,8 @@
 /*
- * kafka_admin: argument checks, the per-call client, error mapping, and the ops that only read
- * metadata (topics, describe, offsets, under-replicated and unavailable partitions). The admin
- * requests are in kafka_admin_topic.c, the producer test in kafka_admin_produce.c.
+ * kafka_admin: argument checks, error mapping, and the ops that only read metadata (topics,
+ * describe, offsets, under-replicated and unavailable partitions). The clients are in
+ * kafka_admin_client.c, the admin requests in kafka_admin_topic.c, the producer test in
+ * kafka_admin_produce.c.
  */
 #include "kafka_admin_internal.h"
 
@@ -75,7 +76,7 @@ int ka_kafka_error(json_t **reply, const ka_client *c, rd_kafka_resp_err_t err,
     if (!kafka_msg || !*kafka_msg)
         kafka_msg = rd_kafka_err2str(err);
     /* A timeout while librdkafka could reach no broker at all is "no broker", not "slow broker". */
-    if (c && c->all_down &&
+    if (c && ka_all_down(c) &&
         (err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT)) {
         char msg[512];
         snprintf(msg, sizeof(msg), "%s: no Kafka broker answered at %s within %d s", context,
@@ -87,116 +88,6 @@ int ka_kafka_error(json_t **reply, const ka_client *c, rd_kafka_resp_err_t err,
     *reply = json_pack("{s:s++, s:s}", "error", context, ": ", kafka_msg, "kafka_error",
                        rd_kafka_err2name(err));
     return ka_status_for(err);
-}
-
-/* ---- the per-call client --------------------------------------------------------------------- */
-
-/* librdkafka's warnings and errors at info, the rest at debug: a broker that is briefly away is
- * normal here and must not fill stderr. */
-static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-    log_write(level <= 4 ? LOG_INFO : LOG_DEBUG, "kafka", "%s: %s", fac, buf);
-}
-
-static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
-{
-    ka_client *c = opaque;
-    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
-        c->all_down = true;
-    log_debug("kafka", "%s: %s", rd_kafka_err2name(err), reason);
-}
-
-int ka_remaining_ms(const ka_client *c)
-{
-    double left = (c->deadline - mk_now_monotonic()) * 1000.0;
-    return left < 1.0 ? 1 : (int)left;
-}
-
-int ka_client_open(ka_client *c, rd_kafka_type_t type, const char *bootstrap,
-                   const char *const *props,
-                   void (*dr_msg_cb)(rd_kafka_t *, const rd_kafka_message_t *, void *),
-                   json_t **reply)
-{
-    char timeout[24];
-    snprintf(timeout, sizeof(timeout), "%d", KAFKA_ADMIN_TIMEOUT_MS);
-    const char *const common[] = {
-        "bootstrap.servers", bootstrap, "client.id", "mesos-kafka", "socket.timeout.ms", timeout,
-        /* Never create a topic by asking for its metadata or producing to it. */
-        "allow.auto.create.topics", "false",
-        /* Idle connections closed by the broker are normal, not worth a line. */
-        "log.connection.close", "false", NULL};
-    const char *const consumer[] = {"isolation.level", "read_uncommitted", NULL};
-
-    *c = (ka_client){.bootstrap = bootstrap, .produce = c->produce};
-    c->deadline = mk_now_monotonic() + KAFKA_ADMIN_TIMEOUT_MS / 1000.0;
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    char errstr[512];
-    const char *const *lists[] = {common, type == RD_KAFKA_CONSUMER ? consumer : NULL, props};
-    for (size_t l = 0; l < MK_ARRAY_LEN(lists); l++) {
-        for (const char *const *p = lists[l]; p && p[0]; p += 2) {
-            if (rd_kafka_conf_set(conf, p[0], p[1], errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK) {
-                rd_kafka_conf_destroy(conf);
-                return ka_error(reply, 500, "cannot configure the Kafka client (%s): %s", p[0],
-                                errstr);
-            }
-        }
-    }
-    rd_kafka_conf_set_log_cb(conf, log_cb);
-    rd_kafka_conf_set_error_cb(conf, error_cb);
-    if (dr_msg_cb)
-        rd_kafka_conf_set_dr_msg_cb(conf, dr_msg_cb);
-    rd_kafka_conf_set_opaque(conf, c);
-    c->rk = rd_kafka_new(type, conf, errstr, sizeof(errstr));
-    if (!c->rk) {
-        rd_kafka_conf_destroy(conf); /* rd_kafka_new owns conf only when it succeeds */
-        return ka_error(reply, 500, "cannot create the Kafka client: %s", errstr);
-    }
-    return 0;
-}
-
-void ka_client_close(ka_client *c)
-{
-    if (c->rk) {
-        rd_kafka_poll(c->rk, 0); /* serve pending error callbacks before the client goes */
-        rd_kafka_destroy(c->rk);
-        c->rk = NULL;
-    }
-}
-
-char *kafka_admin_cluster_id(const char *address, int timeout_ms)
-{
-    ka_client c = {0};
-    cleanup_json json_t *reply = NULL;
-    /* One broker, one try: do not wander to the others the metadata names. */
-    const char *const props[] = {"reconnect.backoff.ms", "100", NULL};
-    if (!address || ka_client_open(&c, RD_KAFKA_CONSUMER, address, props, NULL, &reply) != 0)
-        return NULL;
-    char *id = rd_kafka_clusterid(c.rk, timeout_ms);
-    char *out = id ? mk_xstrdup(id) : NULL;
-    if (id)
-        rd_kafka_mem_free(c.rk, id);
-    ka_client_close(&c);
-    return out;
-}
-
-/* ---- metadata -------------------------------------------------------------------------------- */
-
-const rd_kafka_metadata_t *ka_metadata(ka_client *c, int *status, json_t **reply)
-{
-    const rd_kafka_metadata_t *md = NULL;
-    /* All topics: a request naming one topic may create it on brokers that auto-create. */
-    rd_kafka_resp_err_t err = rd_kafka_metadata(c->rk, 1, NULL, &md, ka_remaining_ms(c));
-    if (!err && md)
-        return md;
-    if (!err) /* not seen: librdkafka sets the metadata when it succeeds */
-        err = RD_KAFKA_RESP_ERR__FAIL;
-    rd_kafka_poll(c->rk, 0); /* let error_cb say whether any broker was reachable */
-    /* No broker became usable in time, though some could be reached: they are slow (a connection
-     * dropped early stays _TRANSPORT). */
-    if (err == RD_KAFKA_RESP_ERR__TRANSPORT && !c->all_down && ka_remaining_ms(c) < 100)
-        err = RD_KAFKA_RESP_ERR__TIMED_OUT;
-    *status = ka_kafka_error(reply, c, err, NULL, "cannot read Kafka's metadata");
-    return NULL;
 }
 
 const rd_kafka_metadata_topic_t *ka_find_topic(const rd_kafka_metadata_t *md, const char *name)
@@ -281,49 +172,49 @@ static json_t *partition_json(const char *topic, const rd_kafka_metadata_partiti
 static int op_topics(ka_client *c, json_t **reply)
 {
     int status;
-    const rd_kafka_metadata_t *md = ka_metadata(c, &status, reply);
-    if (!md)
+    ka_md *m = ka_metadata(c, &status, reply);
+    if (!m)
         return status;
+    const rd_kafka_metadata_t *md = m->md;
     size_t n;
     cleanup_free topic_ref *topics = sorted_topics(md, &n);
     json_t *names = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(names, json_string(topics[i].t->topic));
-    rd_kafka_metadata_destroy(md);
+    ka_md_release(m);
     *reply = json_pack("{s:o}", "topics", names);
     return 200;
 }
 
 /* The cluster's metadata and the named topic in it; NULL with *status and *reply set when it cannot
  * be read or the topic does not exist (404). */
-static const rd_kafka_metadata_t *metadata_with_topic(ka_client *c, const char *name,
-                                                      const rd_kafka_metadata_topic_t **t,
-                                                      int *status, json_t **reply)
+static ka_md *metadata_with_topic(ka_client *c, const char *name,
+                                  const rd_kafka_metadata_topic_t **t, int *status, json_t **reply)
 {
-    const rd_kafka_metadata_t *md = ka_metadata(c, status, reply);
-    if (!md)
+    ka_md *m = ka_metadata(c, status, reply);
+    if (!m)
         return NULL;
-    *t = ka_find_topic(md, name);
+    *t = ka_find_topic(m->md, name);
     if (!*t) {
-        rd_kafka_metadata_destroy(md);
+        ka_md_release(m);
         *status = ka_unknown_topic(reply, name);
         return NULL;
     }
-    return md;
+    return m;
 }
 
 static int op_topic_describe(ka_client *c, const char *name, json_t **reply)
 {
     int status;
     const rd_kafka_metadata_topic_t *t;
-    const rd_kafka_metadata_t *md = metadata_with_topic(c, name, &t, &status, reply);
-    if (!md)
+    ka_md *m = metadata_with_topic(c, name, &t, &status, reply);
+    if (!m)
         return status;
     json_t *partitions = json_array();
     cleanup_free partition_ref *ps = sorted_partitions(t);
     for (int i = 0; i < t->partition_cnt; i++)
         json_array_append_new(partitions, partition_json(NULL, ps[i].p));
-    rd_kafka_metadata_destroy(md);
+    ka_md_release(m);
 
     json_t *configs;
     status = ka_topic_configs(c, name, &configs, reply);
@@ -340,8 +231,8 @@ static int op_topic_offsets(ka_client *c, const char *name, json_t **reply)
 {
     int status;
     const rd_kafka_metadata_topic_t *t;
-    const rd_kafka_metadata_t *md = metadata_with_topic(c, name, &t, &status, reply);
-    if (!md)
+    ka_md *m = metadata_with_topic(c, name, &t, &status, reply);
+    if (!m)
         return status;
     cleanup_json json_t *partitions = json_array();
     cleanup_free partition_ref *ps = sorted_partitions(t);
@@ -355,7 +246,7 @@ static int op_topic_offsets(ka_client *c, const char *name, json_t **reply)
             err = rd_kafka_query_watermark_offsets(c->rk, name, ps[i].p->id, &lo, &hi,
                                                    ka_remaining_ms(c));
         if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
-            rd_kafka_metadata_destroy(md);
+            ka_md_release(m);
             rd_kafka_poll(c->rk, 0);
             return ka_kafka_error(reply, c, err, NULL, "cannot read the offsets of %s[%d]", name,
                                   ps[i].p->id);
@@ -365,7 +256,7 @@ static int op_topic_offsets(ka_client *c, const char *name, json_t **reply)
         if (err)
             json_object_set_new(o, "error", json_string(rd_kafka_err2name(err)));
     }
-    rd_kafka_metadata_destroy(md);
+    ka_md_release(m);
     *reply = json_pack("{s:s, s:O}", "topic", name, "partitions", partitions);
     return 200;
 }
@@ -374,9 +265,10 @@ static int op_topic_offsets(ka_client *c, const char *name, json_t **reply)
 static int op_partition_health(ka_client *c, bool unavailable, json_t **reply)
 {
     int status;
-    const rd_kafka_metadata_t *md = ka_metadata(c, &status, reply);
-    if (!md)
+    ka_md *m = ka_metadata(c, &status, reply);
+    if (!m)
         return status;
+    const rd_kafka_metadata_t *md = m->md;
     json_t *list = json_array();
     size_t n;
     cleanup_free topic_ref *topics = sorted_topics(md, &n);
@@ -393,7 +285,7 @@ static int op_partition_health(ka_client *c, bool unavailable, json_t **reply)
                 json_array_append_new(list, partition_json(topics[i].t->topic, p));
         }
     }
-    rd_kafka_metadata_destroy(md);
+    ka_md_release(m);
     *reply = json_pack("{s:o}", "partitions", list);
     return 200;
 }
@@ -595,8 +487,8 @@ static int check_args(int op, const json_t *args, int registered, ka_args *a, js
 
 /* ---- entry point ----------------------------------------------------------------------------- */
 
-int kafka_admin_run(const char *bootstrap, int registered, const char *op_name, const json_t *args,
-                    json_t **reply)
+int kafka_admin_run(kafka_admin *ka, const char *bootstrap, int registered, const char *op_name,
+                    const json_t *args, json_t **reply)
 {
     *reply = NULL;
     int op = -1;
@@ -621,8 +513,8 @@ int kafka_admin_run(const char *bootstrap, int registered, const char *op_name, 
     if (op == OP_PRODUCER_TEST)
         return ka_producer_test(bootstrap, a.name, a.messages, a.size, reply);
 
-    ka_client c = {0};
-    status = ka_client_open(&c, RD_KAFKA_CONSUMER, bootstrap, NULL, NULL, reply);
+    ka_client c;
+    status = ka_client_acquire(ka, &c, bootstrap, reply);
     if (status)
         return status;
     switch ((admin_op)op) {
@@ -660,6 +552,6 @@ int kafka_admin_run(const char *bootstrap, int registered, const char *op_name, 
     case OP_PRODUCER_TEST: /* answered above: it needs a producer, not an admin client */
         break;
     }
-    ka_client_close(&c);
+    ka_client_release(&c);
     return status;
 }

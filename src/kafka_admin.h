@@ -3,12 +3,18 @@
  * API against the brokers the framework runs. Nothing shells out to Kafka's scripts.
  *
  * One call is one operation: the arguments are checked first (a bad one is a 400 naming the field,
- * and Kafka is never contacted), then one short-lived librdkafka client is created for the call and
- * destroyed before returning, so no connection, thread or state outlives it and nothing is shared
- * between threads. The call blocks: at most KAFKA_ADMIN_TIMEOUT_MS in total for the admin and
- * metadata operations (each step gets what is left of that budget), and for "producer_test" as
- * long as the messages take (each message is given up after KAFKA_ADMIN_MESSAGE_TIMEOUT_MS). Run it
- * off any thread that must stay responsive.
+ * and Kafka is never contacted), then it runs on the kafka_admin's one long-lived librdkafka
+ * client, which every thread's calls share (its connections, threads and the brokers it knows;
+ * librdkafka's handles are thread-safe). A new bootstrap list gets a new client; the old one goes
+ * when its last call is done, and a client unused for KAFKA_ADMIN_IDLE_S is closed by
+ * kafka_admin_close_idle. Calls that want the cluster's metadata while a request for it is on the
+ * way wait for the next one, so many calls at once cost one or two requests, and no call sees
+ * metadata asked for before it began (a topic just created is in it). "producer_test" opens a
+ * producer of its own for the call. The call blocks: at most KAFKA_ADMIN_TIMEOUT_MS in total for
+ * the admin and metadata operations (each step gets what is left of that budget), and for
+ * "producer_test" as long as the messages take (each message is given up after
+ * KAFKA_ADMIN_MESSAGE_TIMEOUT_MS). Run it off any thread that must stay responsive, on a bounded
+ * number of threads: the client does not limit its callers.
  *
  * Ops, their arguments and their replies (`name` is the topic; an argument an op does not take is
  * refused, so a misspelt optional one cannot silently fall back to its default; JSON null reads as
@@ -75,17 +81,38 @@
 
 #include <jansson.h>
 
-/* The time budget of one admin call, and how long producer_test waits for each message. */
+#include <stdbool.h>
+
+/* The time budget of one admin call, how long producer_test waits for each message, and how long
+ * an unused shared client is kept. */
 #define KAFKA_ADMIN_TIMEOUT_MS         10000
 #define KAFKA_ADMIN_MESSAGE_TIMEOUT_MS 30000
+#define KAFKA_ADMIN_IDLE_S             60.0
+
+/* The shared client and what it knows. Thread-safe. */
+typedef struct kafka_admin kafka_admin;
+
+kafka_admin *kafka_admin_new(void);
+/* Closes the client. No call may be running. */
+void kafka_admin_free(kafka_admin *ka);
 
 /* Runs one topic operation against the brokers at `bootstrap` ("h:p,h:p").
  * `registered` = number of brokers registered (for the default replication factor
  * min(3, registered)). `args` = JSON object of arguments (above; NULL reads as {}). Returns the
- * HTTP status (200/201/400/404/409/502/503/504) and sets *reply to a new JSON object, which the
- * caller owns: the reply body, or {"error": "...", "kafka_error": "NAME"}. */
-int kafka_admin_run(const char *bootstrap, int registered, const char *op, const json_t *args,
-                    json_t **reply);
+ * HTTP status (200/201/400/404/409/500/502/503/504) and sets *reply to a new JSON object, which
+ * the caller owns: the reply body, or {"error": "...", "kafka_error": "NAME"}. */
+int kafka_admin_run(kafka_admin *ka, const char *bootstrap, int registered, const char *op,
+                    const json_t *args, json_t **reply);
+
+/* Closes the shared client when no call has used it for `idle_s`: its connections and threads
+ * are not kept for nothing, and a broker that went away is not retried forever. */
+void kafka_admin_close_idle(kafka_admin *ka, double idle_s);
+
+typedef struct {
+    unsigned long clients_created; /* shared clients opened since start */
+    bool client_open;
+} kafka_admin_stats;
+kafka_admin_stats kafka_admin_stats_get(kafka_admin *ka);
 
 /* The cluster id the broker at `address` ("host:port", that broker only) reports in its metadata,
  * a new string, or NULL when it does not answer within `timeout_ms`. Blocks. The first metadata

@@ -120,11 +120,11 @@ int ka_producer_test(const char *bootstrap, const char *name, long messages, lon
         json_decref(p.errors);
         return status;
     }
-    const rd_kafka_metadata_t *md = ka_metadata(&c, &status, reply);
-    if (md) {
-        if (!ka_find_topic(md, name))
+    ka_md *m = ka_metadata(&c, &status, reply);
+    if (m) {
+        if (!ka_find_topic(m->md, name))
             status = ka_unknown_topic(reply, name);
-        rd_kafka_metadata_destroy(md);
+        ka_md_release(m);
     }
     if (status) {
         ka_client_close(&c);

@@ -49,6 +49,7 @@ static rd_kafka_event_t *admin_wait(ka_client *c, rd_kafka_queue_t *q, const cha
         rd_kafka_event_destroy(ev);
         return NULL;
     }
+    ka_reachable(c);
     return ev;
 }
 

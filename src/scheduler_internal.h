@@ -87,7 +87,7 @@ typedef struct scheduler {
     size_t n_doomed;
     double reconciled_at;        /* wall clock of the last full reconciliation */
     double doomed_reconciled_at; /* ... and of the last one asking about doomed tasks */
-    json_t *recent_failures; /* newest last, at most MAX_RECENT_FAILURES */
+    json_t *recent_failures;     /* newest last, at most MAX_RECENT_FAILURES */
 
     bool dirty; /* members changed since the last write of the state file */
     bool stopping;

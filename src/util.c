@@ -130,6 +130,27 @@ double mk_now_monotonic(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void mk_cond_init_monotonic(pthread_cond_t *cond)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(cond, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+void mk_monotonic_timespec(struct timespec *ts, double at)
+{
+    if (at < 0)
+        at = 0;
+    ts->tv_sec = (time_t)at;
+    ts->tv_nsec = (long)((at - (double)ts->tv_sec) * 1e9);
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
 double mk_now_wall(void)
 {
     struct timespec ts;

@@ -12,6 +12,7 @@
 #ifndef MK_UTIL_H
 #define MK_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,6 +47,12 @@ char *mk_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Monotonic and wall clock, in seconds. */
 double mk_now_monotonic(void);
 double mk_now_wall(void);
+/* `at` (seconds on the monotonic clock) as a timespec, for a condition variable that waits on
+ * CLOCK_MONOTONIC. */
+struct timespec;
+void mk_monotonic_timespec(struct timespec *ts, double at);
+/* Initialises a condition variable whose timed waits use CLOCK_MONOTONIC. */
+void mk_cond_init_monotonic(pthread_cond_t *cond);
 
 /* A random RFC 4122 version-4 UUID in its 36-character text form, from the kernel's CSPRNG. */
 void mk_uuid4(char out[37]);

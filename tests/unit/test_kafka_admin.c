@@ -32,7 +32,9 @@ static void expect(const char *bootstrap, int registered, const char *op, const 
         fail_msg("bad test JSON %s: %s", args, jerr.text);
     json_t *reply = NULL;
     double t0 = mk_now_monotonic();
-    int got = kafka_admin_run(bootstrap, registered, op, a, &reply);
+    kafka_admin *ka = kafka_admin_new();
+    int got = kafka_admin_run(ka, bootstrap, registered, op, a, &reply);
+    kafka_admin_free(ka);
     double took = mk_now_monotonic() - t0;
     char *text = json_dumps(reply, JSON_COMPACT);
     if (got != status || !json_is_object(reply))
