@@ -599,9 +599,9 @@ const char *agent_container_block(void)
 json_t *agent_json(int a)
 {
     const agent *ag = &M.agents[a];
-    return json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b}", "id", ag->id, "hostname", ag->hostname,
-                     "ip", ag->ip, "dir", ag->dir, "lost", ag->lost, "partitioned",
-                     ag->partitioned);
+    return json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b, s:o}", "id", ag->id, "hostname", ag->hostname,
+                     "ip", ag->ip, "dir", ag->dir, "lost", ag->lost, "partitioned", ag->partitioned,
+                     "attributes", json_deep_copy(ag->attributes));
 }
 
 /* ---- fault control ----------------------------------------------------------------------------

@@ -452,7 +452,8 @@ static void usage(FILE *out)
           "                 [--credentials-file F] [--credentials PRINCIPAL:SECRET]...\n"
           "                 [--agents N] [--agent-cpus N] [--agent-mem MB] [--agent-disk MB]\n"
           "                 [--agent-ports A-B]\n"
-          "                 [--agent-attributes k:v;k:v] [--heartbeat-interval S]\n"
+          "                 [--agent-attributes SPEC] [--agent-attributes-of N=SPEC]...\n"
+          "                 [--heartbeat-interval S]\n"
           "                 [--allocation-interval S] [--offer-timeout S] [--failover-timeout-cap "
           "S]\n"
           "                 [--mode leader|redirect|no-leader] [--leader HOST:PORT]\n"
@@ -513,6 +514,8 @@ int main(int argc, char **argv)
                           .heartbeat_s = 15.0,
                           .allocation_s = 1.0};
     const char *mode = "leader", *leader = NULL, *call_log = NULL;
+    cleanup_free const char **attrs_of = NULL;
+    size_t n_attrs_of = 0;
     enum {
         O_PORT = 1,
         O_BIND,
@@ -527,6 +530,7 @@ int main(int argc, char **argv)
         O_DISK,
         O_PORTS,
         O_ATTRS,
+        O_ATTRS_OF,
         O_HB,
         O_ALLOC,
         O_OFFER_TO,
@@ -554,6 +558,7 @@ int main(int argc, char **argv)
                                              {"agent-disk", 1, 0, O_DISK},
                                              {"agent-ports", 1, 0, O_PORTS},
                                              {"agent-attributes", 1, 0, O_ATTRS},
+                                             {"agent-attributes-of", 1, 0, O_ATTRS_OF},
                                              {"heartbeat-interval", 1, 0, O_HB},
                                              {"allocation-interval", 1, 0, O_ALLOC},
                                              {"offer-timeout", 1, 0, O_OFFER_TO},
@@ -626,6 +631,11 @@ int main(int argc, char **argv)
         case O_ATTRS:
             opt.agent_attributes = optarg;
             break;
+        case O_ATTRS_OF:
+            /* Checked in master_init, once --agents is known. */
+            attrs_of = mk_xrealloc(attrs_of, (n_attrs_of + 1) * sizeof(*attrs_of));
+            attrs_of[n_attrs_of++] = optarg;
+            break;
         case O_HB:
             opt.heartbeat_s = number_arg("--heartbeat-interval", optarg);
             break;
@@ -679,6 +689,8 @@ int main(int argc, char **argv)
         return 2;
     }
     opt.hostname = S.hostname;
+    opt.agent_attributes_of = attrs_of;
+    opt.n_agent_attributes_of = n_attrs_of;
     opt.port = S.port;
     opt.auth = S.creds.n > 0;
     if (opt.heartbeat_s <= 0)
@@ -692,6 +704,8 @@ int main(int argc, char **argv)
     if (master_init(&opt, &err) < 0) {
         fprintf(stderr, "mesos-sim: %s\n", err.msg);
         master_free();
+        if (opt.work_dir == tmp_dir)
+            rmdir(tmp_dir); /* ours, and empty unless the agents were set up */
         return 2;
     }
     if (strcmp(mode, "redirect") == 0) {

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "agent.h"
+#include "attrs.h"
 #include "log.h"
 #include "recordio.h"
 #include "util.h"
@@ -266,27 +267,14 @@ static json_t *offer_json(const offer *o)
     json_t *ports = ports_json(o->fw, o->res.ports);
     if (ports)
         json_array_append_new(res, ports);
-    json_t *attrs = json_array();
-    char *spec = mk_xstrdup(M.opt.agent_attributes ? M.opt.agent_attributes : "");
-    char *save = NULL;
-    for (char *kv = strtok_r(spec, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-        char *colon = strchr(kv, ':');
-        if (!colon)
-            continue;
-        *colon = '\0';
-        json_array_append_new(attrs, json_pack("{s:s, s:s, s:{s:s}}", "name", kv, "type", "TEXT",
-                                               "text", "value", colon + 1));
-    }
-    free(spec);
     json_t *j = json_pack("{s:o, s:o, s:o, s:s, s:{s:s, s:{s:s, s:s, s:i}, s:s}, s:o, s:{s:s}}",
                           "id", id_json(o->id), "framework_id", id_json(o->fw->id), "agent_id",
                           id_json(ag->id), "hostname", ag->hostname, "url", "scheme", "http",
                           "address", "hostname", ag->hostname, "ip", ag->ip, "port", 5051, "path",
                           "/slave(1)", "resources", res, "allocation_info", "role", o->fw->role);
-    if (json_array_size(attrs) > 0)
-        json_object_set_new(j, "attributes", attrs);
-    else
-        json_decref(attrs);
+    /* As Mesos writes a repeated field: absent when empty. */
+    if (json_array_size(ag->attributes) > 0)
+        json_object_set_new(j, "attributes", json_deep_copy(ag->attributes));
     return j;
 }
 
@@ -440,8 +428,15 @@ int master_init(const master_options *opt, mk_err *err)
     mk_uuid4(M.master_id);
     M.mode = MODE_LEADER;
     M.n_agents = opt->agents < MAX_AGENTS ? opt->agents : MAX_AGENTS;
+    json_t *attrs[MAX_AGENTS];
+    if (sim_attrs_for_agents(opt->agent_attributes, opt->agent_attributes_of,
+                             opt->n_agent_attributes_of, M.n_agents, attrs, err) < 0) {
+        M.n_agents = 0;
+        return -1;
+    }
     for (int a = 0; a < M.n_agents; a++) {
         agent *ag = &M.agents[a];
+        ag->attributes = attrs[a];
         snprintf(ag->id, sizeof(ag->id), "%s-S%d", M.master_id, a);
         snprintf(ag->hostname, sizeof(ag->hostname), "agent%d", a + 1);
         agent_address(a, ag->ip);
@@ -482,6 +477,10 @@ void master_free(void)
         framework *fw = M.fws;
         M.fws = fw->next;
         free_framework(fw);
+    }
+    for (int a = 0; a < M.n_agents; a++) {
+        json_decref(M.agents[a].attributes);
+        M.agents[a].attributes = NULL;
     }
     agents_free();
 }

@@ -22,7 +22,11 @@ typedef struct {
     int agents;
     double agent_cpus, agent_mem, agent_disk;
     unsigned long agent_port_begin, agent_port_end;
-    const char *agent_attributes; /* "rack:r1;zone:a" */
+    /* Attributes in the mesos-agent --attributes format (sim/attrs.h): `agent_attributes` for
+     * every agent (NULL: none), then each "N=SPEC" of `agent_attributes_of` for agentN. */
+    const char *agent_attributes;
+    const char *const *agent_attributes_of;
+    size_t n_agent_attributes_of;
     double heartbeat_s, allocation_s, offer_timeout_s, failover_cap_s;
     bool auth;                   /* Basic auth on: principals are checked */
     const char *work_dir;        /* the agents' sandboxes and volumes */

@@ -92,6 +92,7 @@ typedef struct {
     double lost_at;   /* wall time it was marked unreachable */
     resources total;
     offer *offered;
+    json_t *attributes; /* the v1 Attribute array its offers carry (sim/attrs.h) */
 } agent;
 
 typedef struct {

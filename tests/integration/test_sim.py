@@ -7,12 +7,13 @@ import base64
 import http.client
 import json
 import ssl
+import subprocess
 import threading
 import time
 
 import pytest
 
-from harness import wait_until
+from harness import BIN_DIR, wait_until
 from mesos_client import records
 
 SECRET = "sim-secret"
@@ -123,6 +124,42 @@ def test_subscribe_stream_is_chunked_recordio_with_subscribed_then_heartbeat(sub
     res = {r["name"]: r for r in offers[0]["resources"]}
     assert res["cpus"]["role"] == "*" and res["cpus"]["allocation_info"] == {"role": "kafka"}
     assert res["ports"]["ranges"]["range"] == [{"begin": 31000, "end": 31009}]
+
+
+def test_each_agent_offers_its_own_typed_attributes(cluster):
+    sim = cluster.sim(agents=3, extra=["--agent-attributes", "rack:r1;cores:8",
+                                       "--agent-attributes-of", "2=rack:r2;ports:[10-20,1-5]",
+                                       "--agent-attributes-of", "3=rack:r3;cores:16"])
+    s = Stream(sim, subscribe_body())
+
+    def by_host():
+        return {o["hostname"]: o for e in s.of_type("OFFERS") for o in e["offers"]["offers"]}
+    offers = wait_until(lambda: len(by_host()) == 3 and by_host(), 10, "offers from 3 agents")
+    text = lambda name, v: {"name": name, "type": "TEXT", "text": {"value": v}}
+    scalar = lambda name, v: {"name": name, "type": "SCALAR", "scalar": {"value": v}}
+    want = {"agent1": [text("rack", "r1"), scalar("cores", 8)],
+            "agent2": [scalar("cores", 8), text("rack", "r2"),
+                       {"name": "ports", "type": "RANGES",
+                        "ranges": {"range": [{"begin": 1, "end": 5}, {"begin": 10, "end": 20}]}}],
+            "agent3": [text("rack", "r3"), scalar("cores", 16)]}
+    assert {h: o["attributes"] for h, o in offers.items()} == want
+    assert {a["hostname"]: a["attributes"] for a in sim.state()["agents"]} == want
+    s.close()
+
+
+def test_a_bad_attribute_spec_stops_start_up(tmp_path):
+    for args, message in (
+            (["--agent-attributes-of", "2=ports:[1-x]"],
+             "--agent-attributes-of 2 (agent2): 'ports:[1-x]': Expecting non-negative integers in "
+             "'x'"),
+            (["--agent-attributes-of", "4=rack:r4"],
+             "--agent-attributes-of '4=rack:r4': there is no agent4 (3 agents)"),
+            (["--agent-attributes", "rack:r1;colors:{a,b}"],
+             "--agent-attributes (every agent): 'colors:{a,b}': Bad type for attribute colors")):
+        r = subprocess.run([str(BIN_DIR / "mesos-sim"), "--port", "0", "--agents", "3",
+                            "--work-dir", str(tmp_path / "agents"), *args],
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 2 and message in r.stderr, r.stderr
 
 
 def test_status_codes_in_the_masters_order(cluster):
