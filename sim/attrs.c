@@ -202,8 +202,8 @@ int sim_attrs_for_agents(const char *common, const char *const *per_agent, size_
     for (int a = 0; a < n_agents; a++)
         out[a] = json_deep_copy(base);
     for (size_t i = 0; i < n_per_agent; i++) {
-        int agent;
-        const char *spec;
+        int agent = 0;
+        const char *spec = NULL;
         cleanup_json json_t *own = json_array();
         int rc = per_agent_spec(per_agent[i], n_agents, &agent, &spec, err);
         if (rc == 0 && (rc = sim_attrs_parse(spec, own, err)) < 0)
