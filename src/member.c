@@ -52,6 +52,7 @@ void member_free(member *m)
         return;
     free(m->agent_id);
     free(m->hostname);
+    json_decref(m->agent_attributes);
     free(m->task_id);
     free(m->message);
     free(m->container_ip);
@@ -60,6 +61,15 @@ void member_free(member *m)
     free(m->launch_owner);
     free(m->dead_owner);
     free(m);
+}
+
+const char *member_agent_attribute(const member *m, const char *name)
+{
+    if (!m->agent_id)
+        return NULL;
+    if (strcmp(name, "hostname") == 0)
+        return m->hostname;
+    return json_string_value(json_object_get(m->agent_attributes, name));
 }
 
 void member_name(const member *m, char *buf, size_t size)
@@ -168,6 +178,8 @@ json_t *member_to_json(const member *m)
                           "failures", m->failures, "restart_at", m->restart_at, "last_failure_at",
                           m->last_failure_at, "launched_at", m->launched_at, "healthy_since",
                           m->healthy_since, "unreachable_since", m->unreachable_since);
+    if (m->agent_attributes && json_object_size(m->agent_attributes) > 0)
+        json_object_set(j, "agent_attributes", m->agent_attributes);
     return j;
 }
 
@@ -200,6 +212,29 @@ static int opt_time(const json_t *j, const char *field, double *out, mk_err *err
     if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < 0)
         return mk_err_set(err, "%s is not a time", field);
     *out = json_number_value(v);
+    return 0;
+}
+
+/* {name: text} as member_to_json writes it: the limits of what an agent offers. */
+static int opt_attributes(const json_t *j, json_t **out, mk_err *err)
+{
+    const json_t *v = json_object_get(j, "agent_attributes");
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_object(v) || json_object_size(v) > MEMBER_MAX_ATTRIBUTES)
+        return mk_err_set(err, "agent_attributes is not an object of at most %d attributes",
+                          MEMBER_MAX_ATTRIBUTES);
+    const char *name;
+    const json_t *value;
+    json_object_foreach((json_t *)v, name, value)
+    {
+        size_t len = json_string_length(value);
+        if (!*name || strlen(name) > MEMBER_MAX_ATTRIBUTE_LEN || !json_is_string(value) ||
+            len > MEMBER_MAX_ATTRIBUTE_LEN || strlen(json_string_value(value)) != len)
+            return mk_err_set(err, "agent_attributes.%.64s is not a text of at most %d bytes", name,
+                              MEMBER_MAX_ATTRIBUTE_LEN);
+    }
+    *out = json_deep_copy(v);
     return 0;
 }
 
@@ -245,7 +280,8 @@ member *member_from_json(const json_t *j, mk_err *err)
         opt_time(j, "last_failure_at", &m->last_failure_at, err) < 0 ||
         opt_time(j, "launched_at", &m->launched_at, err) < 0 ||
         opt_time(j, "healthy_since", &m->healthy_since, err) < 0 ||
-        opt_time(j, "unreachable_since", &m->unreachable_since, err) < 0)
+        opt_time(j, "unreachable_since", &m->unreachable_since, err) < 0 ||
+        opt_attributes(j, &m->agent_attributes, err) < 0)
         goto bad;
     if (m->agent_id && !m->hostname) {
         mk_err_set(err, "agent_id is set without a hostname");

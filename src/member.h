@@ -39,7 +39,9 @@ typedef enum {
     KILL_RESTART,     /* /v1/brokers restart: launched again at once, at home */
 } member_kill;
 
-#define MEMBER_MAX_PORTS 3 /* ZooKeeper: client, quorum, election; Kafka: the listener */
+#define MEMBER_MAX_PORTS         3  /* ZooKeeper: client, quorum, election; Kafka: the listener */
+#define MEMBER_MAX_ATTRIBUTES    64 /* of an agent, as remembered */
+#define MEMBER_MAX_ATTRIBUTE_LEN 1024
 
 typedef struct member {
     member_kind kind;
@@ -53,6 +55,9 @@ typedef struct member {
     char *hostname;
     int ports[MEMBER_MAX_PORTS]; /* host ports (HOST, BRIDGE); unused on USER */
     int n_ports;
+    /* The home agent's attributes as its offer gave them ({name: text}; NULL: none known), which
+     * placement constraints of other brokers compare against. */
+    json_t *agent_attributes;
 
     /* Current task (NULL task_id: none). */
     char *task_id;
@@ -90,6 +95,10 @@ void member_name(const member *m, char *buf, size_t size);
 char *member_new_task_id(const member *m);
 /* Parses "<kind>-<id>.<anything>" (the task ids this framework makes). */
 int member_parse_task_id(const char *task_id, member_kind *kind, int *id);
+
+/* The value of attribute `name` of the member's home agent ("hostname" is its host name), or NULL
+ * when it has no home or the agent has no such attribute. */
+const char *member_agent_attribute(const member *m, const char *name);
 
 /* Gives up the home agent (gone, or unreachable too long); the next launch finds a new one. */
 void member_leave_home(member *m);

@@ -72,6 +72,13 @@ static void set_home(member *m, const mesos_offer *o, const int *ports, int n_po
     free(m->hostname);
     m->agent_id = mk_xstrdup(o->agent_id);
     m->hostname = mk_xstrdup(o->hostname);
+    json_decref(m->agent_attributes);
+    m->agent_attributes = json_object();
+    for (size_t i = 0; i < o->n_attributes && i < MEMBER_MAX_ATTRIBUTES; i++)
+        if (strlen(o->attributes[i].value) <= MEMBER_MAX_ATTRIBUTE_LEN &&
+            strlen(o->attributes[i].name) <= MEMBER_MAX_ATTRIBUTE_LEN)
+            json_object_set_new(m->agent_attributes, o->attributes[i].name,
+                                json_string(o->attributes[i].value));
     m->n_ports = n_ports;
     for (int i = 0; i < n_ports; i++)
         m->ports[i] = ports[i];

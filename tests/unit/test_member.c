@@ -167,12 +167,18 @@ static void test_persisted_form_round_trips_and_is_checked(void **state)
     m->servers = mk_xstrdup("server.2=agent2:31001:31002;31000");
     m->failures = 3;
     m->restart_at = 12.5;
+    m->agent_attributes = json_pack("{s:s, s:s}", "rack", "r2", "cores", "8");
     json_t *j = member_to_json(m);
     mk_err err = {{0}};
     member *back = member_from_json(j, &err);
     assert_non_null(back);
     json_t *again = member_to_json(back);
     assert_true(json_equal(j, again));
+    assert_string_equal(member_agent_attribute(back, "rack"), "r2");
+    assert_string_equal(member_agent_attribute(back, "hostname"), "agent2");
+    assert_null(member_agent_attribute(back, "zone"));
+    member_leave_home(back); /* no home: nothing to compare with */
+    assert_null(member_agent_attribute(back, "rack"));
     json_decref(again);
     member_free(back);
 
@@ -191,10 +197,18 @@ static void test_persisted_form_round_trips_and_is_checked(void **state)
         {"hostname", "null", "agent_id is set without a hostname"},
         {"failures", "\"3\"", "failures is not a count"},
         {"restart_at", "\"soon\"", "restart_at is not a time"},
+        {"agent_attributes", "[]", "agent_attributes is not an object of at most 64 attributes"},
+        {"agent_attributes", "{\"rack\": 1}",
+         "agent_attributes.rack is not a text of at most "
+         "1024 bytes"},
+        {"agent_attributes", "{\"rack\": \"a\\u0000b\"}",
+         "agent_attributes.rack is not a "
+         "text of at most 1024 bytes"},
     };
     for (size_t i = 0; i < MK_ARRAY_LEN(bad); i++) {
         json_t *copy = json_deep_copy(j);
-        json_object_set_new(copy, bad[i].field, json_loads(bad[i].value, JSON_DECODE_ANY, NULL));
+        json_object_set_new(copy, bad[i].field,
+                            json_loads(bad[i].value, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL));
         assert_null(member_from_json(copy, &err));
         assert_string_equal(err.msg, bad[i].message);
         json_decref(copy);
