@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kafka_props.h"
 #include "tls_pem.h"
 #include "util.h"
 
@@ -545,39 +546,10 @@ static const char *rule_framework_name(const char *name, char *why, size_t n)
     return NULL;
 }
 
-/* Kafka property keys as server.properties spells them; the ones the scheduler sets per broker are
- * refused, since a fleet-wide value would break every broker. */
+/* The one rule of Kafka property lists (kafka_props), which a broker's own options share. */
 static const char *rule_kafka_options(const char *options, char *why, size_t n)
 {
-    static const char *const owned[] = {
-        "broker.id", "zookeeper.connect", "listeners",     "advertised.listeners",
-        "log.dirs",  "log.dir",           "process.roles", "node.id"};
-    const char *p = options;
-    while (*p) {
-        const char *end = strchr(p, ',');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        const char *eq = memchr(p, '=', len);
-        if (!eq || eq == p || eq == p + len - 1)
-            return "must be key=value pairs separated by ',' "
-                   "(num.partitions=3,log.retention.hours=24)";
-        for (const char *k = p; k < eq; k++)
-            if (!islower((unsigned char)*k) && !isdigit((unsigned char)*k) && !strchr("._-", *k))
-                return "keys may hold only lower-case letters, digits, '.', '_' and '-'";
-        for (const char *v = eq + 1; v < p + len; v++)
-            if ((unsigned char)*v < ' ' || *v == 0x7f)
-                return "values must not contain control characters";
-        for (size_t i = 0; i < MK_ARRAY_LEN(owned); i++)
-            if (strlen(owned[i]) == (size_t)(eq - p) && !strncmp(p, owned[i], (size_t)(eq - p)))
-                return "must not set broker.id, zookeeper.connect, listeners, "
-                       "advertised.listeners, "
-                       "log.dirs or KRaft settings (the scheduler sets them per broker)";
-        if (!end)
-            break;
-        p = end + 1;
-        if (!*p)
-            return "must not end with ','";
-    }
-    return NULL;
+    return *options ? kafka_props_check(options, KAFKA_PROPS_BROKER) : NULL;
 }
 
 static const char *rule_ip_literal(const char *addr, char *why, size_t n)
