@@ -4,8 +4,8 @@
  *
  * glibc takes seconds to compile and to match small patterns that copy or nest repetitions: the
  * 11 bytes "(a?){0,255}" take two seconds to compile, "(a*)*" twenty times over two seconds,
- * "a" with 84 stars 27 seconds. Refused, with the reason as a sentence fragment ("it uses a
- * back-reference (\1 to \9)") in *why:
+ * "a" with 84 stars 27 seconds under the fuzzer's sanitizers. Refused, with the reason as a
+ * sentence fragment ("it uses a back-reference (\1 to \9)") in *why:
  *   - a repetition count above 32 ({m,n} with m or n > 32);
  *   - more than 128 atoms, or more than 24 repetitions (*, ?, +, {m,n}), once every count is
  *     multiplied out (x+ counts as xx*, x{m,n} as n copies of x);
@@ -14,8 +14,9 @@
  *   - a ')' without its '(' (glibc takes it literally, but inside ^(...)$ it would close the
  *     anchoring group): write \) for a literal one;
  *   - groups nested more than 32 deep.
- * Within these limits the worst compiles measured take about 50 ms. The length (at most 256
- * bytes in constraints) is the caller's to check.
+ * The slowest passing patterns measured ("(a*|b?)*" eight times over) compile in about 20 ms, and
+ * a minute of fuzz_constraint finds no input slower than a second. The length (at most 256 bytes
+ * in constraints) is the caller's to check.
  */
 #ifndef MK_REGEX_SCREEN_H
 #define MK_REGEX_SCREEN_H
