@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "constraint.h"
 #include "kafka_props.h"
 
 #define DAY       86400.0
@@ -219,13 +220,15 @@ static bool utf8(const char *s)
     return j != NULL;
 }
 
-/* Placeholder until the constraint module is merged: non-empty printable text. */
+/* Kept as the canonical text, so equal sets compare equal. A refusal leaves *canonical NULL and
+ * the parser's own sentence in `err`; a set that parses to nothing gives "" (then unset). */
 static const char *check_constraints(const char *text, char **canonical, mk_err *err)
 {
-    for (const char *p = text; *p; p++)
-        if ((unsigned char)*p < ' ' || (unsigned char)*p >= 0x7f)
-            return "must be printable text";
-    *canonical = mk_xstrdup(text);
+    constraint_set *cs = NULL;
+    if (constraint_set_parse(text, &cs, err) != 0)
+        return NULL;
+    *canonical = constraint_set_text(cs);
+    constraint_set_free(cs);
     return NULL;
 }
 
@@ -297,6 +300,10 @@ int bs_parse_text(int i, const char *name, const char *value, bs_slot *out, mk_e
             return refuse(name, value, err, reason);
         if (!out->text) /* the constraint parser's own sentence */
             return mk_err_set(err, "%s: %s", name, inner.msg);
+        if (!out->text[0]) { /* constraints that are no constraint */
+            bs_slot_clear(out);
+            return 0;
+        }
         out->set = true;
         return 0;
     }

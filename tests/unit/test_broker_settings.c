@@ -442,6 +442,32 @@ static void test_kafka_options_merge(void **state)
     assert_null(kafka_props_get("a=1", "b"));
 }
 
+static void test_constraints_kept_canonical(void **state)
+{
+    broker_settings *b = broker_settings_new();
+    set_ok(b, "constraints", " hostname=UNIQUE, rack=Like:r1 ,zone=groupBy:003");
+    assert_string_equal(broker_settings_constraints(b),
+                        "hostname=unique,rack=like:r1,zone=groupBy:3");
+    mk_err err = {{0}};
+    const char *bad[] = {"rack=near:r1",
+                         "rack",
+                         "rack=like:r1,,zone=unique",
+                         "rack=like:(a",
+                         "rack=unique,rack=unique",
+                         " "};
+    for (size_t i = 0; i < MK_ARRAY_LEN(bad); i++) {
+        assert_int_equal(broker_settings_set(b, "constraints", bad[i], &err), -1);
+        if (strncmp(err.msg, "constraints: constraint ", 24) != 0)
+            fail_msg("'%s': %s", bad[i], err.msg);
+        assert_string_equal(broker_settings_constraints(b),
+                            "hostname=unique,rack=like:r1,zone=groupBy:3");
+    }
+    assert_int_equal(broker_settings_set(b, "constraints", "rack=near:r1", &err), -1);
+    assert_string_equal(err.msg, "constraints: constraint \"rack=near:r1\": unknown operator "
+                                 "\"near\" (like, unlike, unique, cluster or groupBy)");
+    broker_settings_free(b);
+}
+
 static void test_describe(void **state)
 {
     config cfg = test_cfg();
@@ -512,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_persisted_round_trip),
         cmocka_unit_test(test_persisted_refusals_name_the_field),
         cmocka_unit_test(test_kafka_options_merge),
+        cmocka_unit_test(test_constraints_kept_canonical),
         cmocka_unit_test(test_describe),
         cmocka_unit_test(test_changed),
     };
