@@ -396,14 +396,31 @@ static enum MHD_Result answer_waited(http_api *api, struct MHD_Connection *c, ht
 /* ---- answering -------------------------------------------------------------------------------
  */
 
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    if (json_object_size(cls) < HTTP_MAX_QUERY_ARGS)
+        json_object_set_new(cls, key, json_string(value ? value : ""));
+    return MHD_YES;
+}
+
+/* http_request_parse_query with the request's query arguments. */
+static void parse_request(struct MHD_Connection *c, const char *method, const char *url,
+                          const char *body, size_t len, bool too_large, http_request *rq)
+{
+    cleanup_json json_t *query = json_object();
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, query);
+    http_request_parse_query(method, url, query, body, len, too_large, rq);
+}
+
 /* The checks that need only the headers: route and method, a browser's cross-site change, the
  * credentials, a body announced too large. 0 when they pass; otherwise the answer is queued. */
 static int check_headers(http_api *api, struct MHD_Connection *c, http_call *call,
                          const char *method, const char *url, enum MHD_Result *r)
 {
-    const char *force = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "force");
     http_request rq;
-    http_request_parse(method, url, force, NULL, 0, false, &rq);
+    parse_request(c, method, url, NULL, 0, false, &rq);
     int answered = 1;
     char why[160];
     if (rq.status && !rq.routed)
@@ -522,10 +539,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     call->answered = 1;
     http_guard_request_complete(api->guard, call->guard_conn);
     log_debug(COMPONENT, "%s %s", method, url);
-    const char *force = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "force");
     http_request rq;
-    http_request_parse(method, url, force, call->body.data, call->body.len, call->body.too_large,
-                       &rq);
+    parse_request(c, method, url, call->body.data, call->body.len, call->body.too_large, &rq);
     enum MHD_Result r = answer(api, c, call, &rq);
     http_request_clear(&rq);
     return r;

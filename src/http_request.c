@@ -367,9 +367,23 @@ typedef struct {
     const char *admin;  /* the kafka_admin operation, or NULL */
     const char *topic;  /* path arguments */
     const char *broker; /* "<id>" */
+    const char *expr;   /* a broker id expression (broker_ops.h) */
     const char *key;    /* a config key */
     bool body;          /* the body is the operation's arguments */
 } v1_route;
+
+/* The core request of a broker verb (broker_ops.h), or NULL. */
+static const char *broker_verb(const char *verb)
+{
+    static const char *const verbs[][2] = {
+        {"add", "broker_add"},   {"update", "broker_update"}, {"start", "broker_start"},
+        {"stop", "broker_stop"}, {"remove", "broker_remove"}, {"list", "broker_list"},
+    };
+    for (size_t i = 0; i < MK_ARRAY_LEN(verbs); i++)
+        if (strcmp(verb, verbs[i][0]) == 0)
+            return verbs[i][1];
+    return NULL;
+}
 
 /* The route for `method`'s path segments after "v1"; false if no route has that path. The
  * operation may depend on the method (GET/DELETE on a topic), so `method` narrows it; HEAD is
@@ -389,6 +403,11 @@ static bool match_v1(char **seg, int n, unsigned method, v1_route *r)
         *r = (v1_route){
             .methods = M_READ | M_PUT | M_POST, .changing = M_PUT | M_POST, .broker = seg[1]};
         r->core = method & M_READ ? "broker" : "restart";
+    } else if (n == 3 && strcmp(a, "brokers") == 0 && broker_verb(seg[2])) {
+        const char *verb = broker_verb(seg[2]);
+        bool settings = !strcmp(seg[2], "add") || !strcmp(seg[2], "update");
+        *r = (v1_route){
+            .methods = M_POST, .changing = M_POST, .core = verb, .expr = seg[1], .body = settings};
     } else if (n == 1 && strcmp(a, "topics") == 0) {
         *r = (v1_route){.methods = M_READ | M_POST, .changing = M_POST};
         r->admin = method & M_READ ? "topics" : "topic_create";
@@ -495,6 +514,14 @@ static int parse_v1(http_request *out, const char *method, const char *url, cons
     }
     if (r.core && strcmp(r.core, "restart") == 0)
         json_object_set_new(out->args, "force", json_boolean(force));
+    if (r.expr) {
+        json_t *settings = out->args;
+        out->args = json_pack("{s:s, s:b}", "expr", r.expr, "force", force);
+        if (r.body)
+            json_object_set_new(out->args, "settings", settings);
+        else
+            json_decref(settings);
+    }
     out->core = r.core;
     out->admin = r.admin;
     return 0;
@@ -513,6 +540,82 @@ int http_request_parse(const char *method, const char *url, const char *force, c
     if (strncmp(url, "/v1/", 4) == 0 || strcmp(url, "/v1") == 0)
         return parse_v1(out, method, url, force, body, body_len, too_large);
     return parse_v0(out, method, url, force);
+}
+
+/* ---- /api/broker: the earlier framework's form ------------------------------------------------
+ */
+
+/* GET or POST /api/broker/<verb>?broker=<expr>&<setting>=<value>...: every query argument but
+ * broker, force and timeout is a setting of add or update (broker_settings.h, seed 000's names
+ * too). */
+static int parse_seed(http_request *out, const char *method, const char *url, const json_t *query)
+{
+    char path[HTTP_MAX_PATH];
+    char *seg[4] = {0};
+    int n = split_url(out, url, path, seg, (int)MK_ARRAY_LEN(seg));
+    if (n < 0)
+        return out->status ? -1 : no_route(out, url);
+    const char *core =
+        n == 3 && !strcmp(seg[0], "api") && !strcmp(seg[1], "broker") ? broker_verb(seg[2]) : NULL;
+    if (!core)
+        return no_route(out, url);
+    bool list = strcmp(seg[2], "list") == 0;
+    if (check_method(out, method_of(method), list ? M_READ : M_GET | M_POST) < 0)
+        return -1;
+    out->routed = true;
+    out->changing = !list;
+    bool settings = !strcmp(seg[2], "add") || !strcmp(seg[2], "update");
+    out->args = json_object();
+    json_t *changes = json_object();
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)query, key, value)
+    {
+        char quoted[80];
+        const char *text = json_string_value(value);
+        if (control_characters(out, key, text) < 0 || control_characters(out, "an argument", key))
+            break;
+        if (strcmp(key, "broker") == 0) {
+            json_object_set_new(out->args, "expr", json_string(text));
+        } else if (strcmp(key, "force") == 0) {
+            bool force = false;
+            if (http_parse_force(text, &force) < 0) {
+                fail(out, 400, "force: must be true, false, 1 or 0");
+                break;
+            }
+            json_object_set_new(out->args, "force", json_boolean(force));
+        } else if (strcmp(key, "timeout") == 0) {
+            continue; /* the earlier framework's wait: the CLI waits, the server answers at once */
+        } else if (settings) {
+            json_object_set_new(changes, key, json_string(text));
+        } else {
+            fail(out, 400, "%s: not an argument of %s", http_printable(key, quoted, sizeof(quoted)),
+                 seg[2]);
+            break;
+        }
+    }
+    if (out->status) {
+        json_decref(changes);
+        return -1;
+    }
+    if (settings)
+        json_object_set_new(out->args, "settings", changes);
+    else
+        json_decref(changes);
+    out->core = core;
+    return 0;
+}
+
+int http_request_parse_query(const char *method, const char *url, const json_t *query,
+                             const char *body, size_t body_len, bool too_large, http_request *out)
+{
+    if (strncmp(url, "/api/", 5) != 0)
+        return http_request_parse(method, url, json_string_value(json_object_get(query, "force")),
+                                  body, body_len, too_large, out);
+    memset(out, 0, sizeof(*out));
+    if (control_characters(out, "the path", url) < 0)
+        return -1;
+    return parse_seed(out, method, url, query);
 }
 
 void http_request_clear(http_request *r)

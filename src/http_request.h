@@ -34,11 +34,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define HTTP_MAX_BODY      ((size_t)64 * 1024) /* a /v1 JSON body; larger ones get 413 */
-#define HTTP_MAX_PATH      1024                /* a longer path is no route */
-#define HTTP_MAX_ERROR     512
-#define HTTP_MAX_DIGITS    9       /* of a number in a path, after leading zeros */
-#define HTTP_MAX_BROKER_ID 1000000 /* a /v1 broker id is 0..this */
+#define HTTP_MAX_BODY       ((size_t)64 * 1024) /* a /v1 JSON body; larger ones get 413 */
+#define HTTP_MAX_PATH       1024                /* a longer path is no route */
+#define HTTP_MAX_ERROR      512
+#define HTTP_MAX_DIGITS     9       /* of a number in a path, after leading zeros */
+#define HTTP_MAX_BROKER_ID  1000000 /* a /v1 broker id is 0..this */
+#define HTTP_MAX_QUERY_ARGS 64      /* query arguments read; the rest are ignored */
 
 typedef struct {
     unsigned status;            /* 0: fine; otherwise the answer's status, with `error` */
@@ -60,6 +61,11 @@ typedef struct {
  * out->status is set. */
 int http_request_parse(const char *method, const char *url, const char *force, const char *body,
                        size_t body_len, bool too_large, http_request *out);
+/* The same, with every query argument (`query`: {key: value}, decoded, NULL for none): the
+ * earlier framework's /api/broker/<verb>?broker=<expr>&cpus=... takes its arguments from the
+ * query; other paths use only `force`. */
+int http_request_parse_query(const char *method, const char *url, const json_t *query,
+                             const char *body, size_t body_len, bool too_large, http_request *out);
 void http_request_clear(http_request *r);
 
 /* Decodes the %XX escapes of `s` in place and returns its new length; for the server's

@@ -8,6 +8,8 @@
  */
 #include "member.h"
 
+#include "broker_settings.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +45,8 @@ member *member_new(member_kind kind, int id)
     m->goal = GOAL_RUN;
     m->healthy = -1;
     m->task_state = TASK_STATE_UNKNOWN_ENUM;
+    if (kind == KIND_KAFKA)
+        m->settings = broker_settings_new();
     return m;
 }
 
@@ -53,6 +57,8 @@ void member_free(member *m)
     free(m->agent_id);
     free(m->hostname);
     json_decref(m->agent_attributes);
+    broker_settings_free(m->settings);
+    json_decref(m->launched_with);
     free(m->task_id);
     free(m->message);
     free(m->container_ip);
@@ -180,6 +186,15 @@ json_t *member_to_json(const member *m)
                           m->healthy_since, "unreachable_since", m->unreachable_since);
     if (m->agent_attributes && json_object_size(m->agent_attributes) > 0)
         json_object_set(j, "agent_attributes", m->agent_attributes);
+    if (m->settings) {
+        json_t *own = broker_settings_to_json(m->settings);
+        if (json_object_size(own) > 0)
+            json_object_set_new(j, "settings", own);
+        else
+            json_decref(own);
+    }
+    if (m->launched_with)
+        json_object_set(j, "launched_with", m->launched_with);
     return j;
 }
 
@@ -238,6 +253,32 @@ static int opt_attributes(const json_t *j, json_t **out, mk_err *err)
     return 0;
 }
 
+/* A broker's own settings and what it was launched with (a ZooKeeper member has neither). */
+static int opt_settings(const json_t *j, member *m, mk_err *err)
+{
+    const json_t *own = json_object_get(j, "settings");
+    const json_t *launched = json_object_get(j, "launched_with");
+    if (m->kind != KIND_KAFKA) {
+        if (own || launched)
+            return mk_err_set(err, "settings are for Kafka brokers only");
+        return 0;
+    }
+    if (own && !json_is_null(own)) {
+        broker_settings *b = NULL;
+        if (broker_settings_from_json(own, &b, err) < 0)
+            return mk_err_prefix(err, "settings");
+        broker_settings_free(m->settings);
+        m->settings = b;
+    }
+    if (launched && !json_is_null(launched)) {
+        if (!json_is_object(launched) || json_object_size(launched) > BROKER_SETTINGS_N)
+            return mk_err_set(err, "launched_with is not an object of at most %d settings",
+                              BROKER_SETTINGS_N);
+        m->launched_with = json_deep_copy(launched);
+    }
+    return 0;
+}
+
 member *member_from_json(const json_t *j, mk_err *err)
 {
     if (!json_is_object(j)) {
@@ -281,7 +322,7 @@ member *member_from_json(const json_t *j, mk_err *err)
         opt_time(j, "launched_at", &m->launched_at, err) < 0 ||
         opt_time(j, "healthy_since", &m->healthy_since, err) < 0 ||
         opt_time(j, "unreachable_since", &m->unreachable_since, err) < 0 ||
-        opt_attributes(j, &m->agent_attributes, err) < 0)
+        opt_attributes(j, &m->agent_attributes, err) < 0 || opt_settings(j, m, err) < 0)
         goto bad;
     if (m->agent_id && !m->hostname) {
         mk_err_set(err, "agent_id is set without a hostname");

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "constraint.h"
 #include "mesos_event.h"
 
 typedef enum { KIND_ZOOKEEPER = 0, KIND_KAFKA = 1 } member_kind;
@@ -55,6 +56,12 @@ typedef struct member {
     char *hostname;
     int ports[MEMBER_MAX_PORTS]; /* host ports (HOST, BRIDGE); unused on USER */
     int n_ports;
+    /* Kafka: the broker's own settings (never NULL for a broker; NULL for ZooKeeper), and the
+     * effective values ({name: value}, broker_settings_describe's) its current task was launched
+     * with, NULL when unknown (launched by an earlier version, or never). */
+    struct broker_settings *settings;
+    json_t *launched_with;
+    constraint_refusals refused; /* Kafka: offers its constraints refused (not persisted) */
     /* The home agent's attributes as its offer gave them ({name: text}; NULL: none known), which
      * placement constraints of other brokers compare against. */
     json_t *agent_attributes;

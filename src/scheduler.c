@@ -409,6 +409,8 @@ static void scheduler_cleanup(scheduler *s)
         n = p->next;
         core_reply_post(p->reply, 503, json_pack("{s:s}", "error", "the scheduler is stopping"));
         core_reply_unref(p->reply);
+        free(p->op);
+        json_decref(p->body);
         free(p);
     }
     s->pending_reads = NULL;

@@ -14,13 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "broker_ops.h"
 #include "log.h"
 #include "taskinfo.h"
 #include "util.h"
 
 #define COMPONENT "api"
 
-static void reply(core_msg *m, int status, json_t *body)
+void scheduler_reply(core_msg *m, int status, json_t *body)
 {
     if (m->reply)
         core_reply_post(m->reply, status, body);
@@ -28,8 +29,9 @@ static void reply(core_msg *m, int status, json_t *body)
         json_decref(body);
 }
 
-static json_t *error_body(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static json_t *error_body(const char *fmt, ...)
+static void wait_for_fresh_read(scheduler *s, core_msg *m, pending_what what, int count,
+                                bool force);
+json_t *scheduler_error_body(const char *fmt, ...)
 {
     char buf[1024];
     va_list ap;
@@ -137,9 +139,10 @@ static member *requested_task(scheduler *s, core_msg *m, const char **task_id)
     *task_id = json_string_value(json_object_get(m->body, "task_id"));
     member *mb = *task_id ? scheduler_find_task(s, *task_id) : NULL;
     if (!mb)
-        reply(m, 404,
-              error_body("no task '%s' (GET /v0/status lists the current tasks)",
-                         *task_id ? *task_id : ""));
+        scheduler_reply(
+            m, 404,
+            scheduler_error_body("no task '%s' (GET /v0/status lists the current tasks)",
+                                 *task_id ? *task_id : ""));
     return mb;
 }
 
@@ -148,7 +151,7 @@ static void do_container(scheduler *s, core_msg *m)
     const char *task_id;
     member *mb = requested_task(s, m, &task_id);
     if (mb)
-        reply(m, 200, scheduler_member_json(s, mb));
+        scheduler_reply(m, 200, scheduler_member_json(s, mb));
 }
 
 /* A reflate that finds nothing to change (no member stopped, given up or backing off) answers
@@ -158,7 +161,7 @@ static void do_reflate(scheduler *s, core_msg *m)
 {
     member_kind kind;
     if (member_kind_parse(json_string_value(json_object_get(m->body, "kind")), &kind) < 0) {
-        reply(m, 404, error_body("unknown kind: use kafka or zookeeper"));
+        scheduler_reply(m, 404, scheduler_error_body("unknown kind: use kafka or zookeeper"));
         return;
     }
     scheduler_apply_desired(s);
@@ -182,17 +185,17 @@ static void do_reflate(scheduler *s, core_msg *m)
     log_write(changed ? LOG_INFO : LOG_DEBUG, COMPONENT, "reflate %s: %zu member(s) scheduled%s",
               member_kind_name(kind), json_array_size(scheduled), changed ? "" : ", unchanged");
     scheduler_update_offer_interest(s, json_array_size(scheduled) > 0);
-    reply(m, 200,
-          json_pack("{s:s, s:o, s:b}", "kind", member_kind_name(kind), "scheduled", scheduled,
-                    "unchanged", !changed));
+    scheduler_reply(m, 200,
+                    json_pack("{s:s, s:o, s:b}", "kind", member_kind_name(kind), "scheduled",
+                              scheduled, "unchanged", !changed));
 }
 
-static json_t *names_where(const scheduler *s, member_kind kind, member_goal goal, int min_id)
+static json_t *names_where(const scheduler *s, member_kind kind, member_goal goal)
 {
     json_t *out = json_array();
     for (size_t i = 0; i < s->n_members; i++) {
         const member *mb = s->members[i];
-        if (mb->kind == kind && mb->goal == goal && mb->id >= min_id) {
+        if (mb->kind == kind && mb->goal == goal) {
             char name[64];
             member_name(mb, name, sizeof(name));
             json_array_append_new(out, json_string(name));
@@ -216,21 +219,32 @@ static void apply_scale(scheduler *s, core_msg *m, member_kind kind, int count)
         log_info(COMPONENT, "scale %s: %d -> %d", member_kind_name(kind), previous, count);
         scheduler_update_offer_interest(s, count > previous);
     }
-    int first_removed = (kind == KIND_ZOOKEEPER ? 1 : 0) + count;
-    json_t *body =
-        json_pack("{s:s, s:i, s:i, s:o, s:b}", "kind", member_kind_name(kind), "previous", previous,
-                  "count", count, "removing", names_where(s, kind, GOAL_REMOVE, first_removed),
-                  "unchanged", unchanged);
+    json_t *body = json_pack("{s:s, s:i, s:i, s:o, s:b}", "kind", member_kind_name(kind),
+                             "previous", previous, "count", count, "removing",
+                             names_where(s, kind, GOAL_REMOVE), "unchanged", unchanged);
     if (m)
-        reply(m, 200, body);
+        scheduler_reply(m, 200, body);
     else
         json_decref(body);
 }
 
-/* Partitions with a replica on a broker with id >= count (from the last snapshot). */
-static json_t *partitions_at_risk(const scheduler *s, int count)
+/* Whether scaling Kafka to `count` removes broker `id`: the highest ids go. */
+static bool removed_by_scale(const scheduler *s, int count, json_int_t id)
 {
-    json_t *risk = json_array();
+    const member *m =
+        id >= 0 && id <= 1000000 ? scheduler_find_member(s, KIND_KAFKA, (int)id) : NULL;
+    if (!m || m->goal == GOAL_REMOVE)
+        return false;
+    int below = 0;
+    for (size_t i = 0; i < s->n_members; i++)
+        below += s->members[i]->kind == KIND_KAFKA && s->members[i]->goal != GOAL_REMOVE &&
+                 s->members[i]->id < m->id;
+    return below >= count;
+}
+
+json_t *scheduler_partitions_on(const scheduler *s, scheduler_broker_pick pick, const void *ud)
+{
+    json_t *found = json_array();
     size_t i;
     json_t *p;
     json_array_foreach(json_object_get(s->zk_state, "partitions"), i, p)
@@ -240,37 +254,51 @@ static json_t *partitions_at_risk(const scheduler *s, int count)
         json_t *on = json_array();
         json_array_foreach(json_object_get(p, "replicas"), k, r)
         {
-            if (json_integer_value(r) >= count)
+            if (pick(s, ud, json_integer_value(r)))
                 json_array_append(on, r);
         }
         if (json_array_size(on) > 0)
-            json_array_append_new(risk, json_pack("{s:O, s:O, s:o}", "topic",
-                                                  json_object_get(p, "topic"), "partition",
-                                                  json_object_get(p, "partition"), "brokers", on));
+            json_array_append_new(found, json_pack("{s:O, s:O, s:o}", "topic",
+                                                   json_object_get(p, "topic"), "partition",
+                                                   json_object_get(p, "partition"), "brokers", on));
         else
             json_decref(on);
     }
-    return risk;
+    return found;
+}
+
+static bool scaled_away(const scheduler *s, const void *count, json_int_t id)
+{
+    return removed_by_scale(s, *(const int *)count, id);
+}
+
+/* Partitions with a replica on a broker that a scale to `count` removes (from the last
+ * snapshot). */
+static json_t *partitions_at_risk(const scheduler *s, int count)
+{
+    return scheduler_partitions_on(s, scaled_away, &count);
 }
 
 static void decide_kafka_scale_down(scheduler *s, core_reply *r, int count)
 {
     core_msg m = {.reply = r};
     if (!json_is_true(json_object_get(s->zk_state, "quorum"))) {
-        reply(&m, 409,
-              error_body("cannot check which partitions the brokers to remove hold: "
-                         "ZooKeeper does not answer; retry later, or add force=true to "
-                         "remove them anyway"));
+        scheduler_reply(
+            &m, 409,
+            scheduler_error_body("cannot check which partitions the brokers to remove hold: "
+                                 "ZooKeeper does not answer; retry later, or add force=true to "
+                                 "remove them anyway"));
         return;
     }
     json_t *risk = partitions_at_risk(s, count);
     if (json_array_size(risk) > 0) {
-        json_t *body = error_body("brokers to remove still hold replicas of %zu partition(s); "
-                                  "move them first (kafka-reassign-partitions), or add "
-                                  "force=true to remove the brokers anyway",
-                                  json_array_size(risk));
+        json_t *body =
+            scheduler_error_body("brokers to remove still hold replicas of %zu partition(s); "
+                                 "move them first (kafka-reassign-partitions), or add "
+                                 "force=true to remove the brokers anyway",
+                                 json_array_size(risk));
         json_object_set_new(body, "partitions", risk);
-        reply(&m, 409, body);
+        scheduler_reply(&m, 409, body);
         return;
     }
     json_decref(risk);
@@ -287,14 +315,30 @@ void scheduler_answer_pending_reads(scheduler *s)
             continue;
         }
         *pp = p->next;
-        if (p->what == PENDING_RESTART)
+        if (p->what == PENDING_OP)
+            broker_ops_after_read(s, &(core_msg){.type = CORE_MSG_REQUEST,
+                                                 .name = p->op,
+                                                 .body = p->body,
+                                                 .reply = p->reply});
+        else if (p->what == PENDING_RESTART)
             scheduler_start_restart(s, p->reply, p->count, p->force);
         else if (p->count < s->desired[KIND_KAFKA])
             decide_kafka_scale_down(s, p->reply, p->count);
         else
             apply_scale(s, &(core_msg){.reply = p->reply}, KIND_KAFKA, p->count);
         core_reply_unref(p->reply);
+        free(p->op);
+        json_decref(p->body);
         free(p);
+    }
+}
+
+void scheduler_after_fresh_read(scheduler *s, core_msg *m)
+{
+    wait_for_fresh_read(s, m, PENDING_OP, -1, false);
+    if (m->reply) {
+        s->pending_reads->op = mk_xstrdup(m->name);
+        s->pending_reads->body = json_incref(m->body);
     }
 }
 
@@ -320,28 +364,31 @@ static void do_scale(scheduler *s, core_msg *m)
     const json_t *count_j = json_object_get(m->body, "count");
     bool force = json_is_true(json_object_get(m->body, "force"));
     if (member_kind_parse(json_string_value(json_object_get(m->body, "kind")), &kind) < 0) {
-        reply(m, 404, error_body("unknown kind: use kafka or zookeeper"));
+        scheduler_reply(m, 404, scheduler_error_body("unknown kind: use kafka or zookeeper"));
         return;
     }
     int limit = kind == KIND_ZOOKEEPER ? 99 : 1000;
     if (!json_is_integer(count_j) || json_integer_value(count_j) < 0 ||
         json_integer_value(count_j) > limit) {
-        reply(m, 400, error_body("count: must be a whole number from 0 to %d", limit));
+        scheduler_reply(m, 400,
+                        scheduler_error_body("count: must be a whole number from 0 to %d", limit));
         return;
     }
     int count = (int)json_integer_value(count_j);
     if (kind == KIND_ZOOKEEPER) {
         if (count == 0 && s->desired[KIND_KAFKA] > 0) {
-            reply(m, 409,
-                  error_body("count: the Kafka brokers need ZooKeeper; scale Kafka to 0 "
-                             "first"));
+            scheduler_reply(
+                m, 409,
+                scheduler_error_body("count: the Kafka brokers need ZooKeeper; scale Kafka to 0 "
+                                     "first"));
             return;
         }
         if (count > 0 && count % 2 == 0) {
-            reply(m, 400,
-                  error_body("count: a ZooKeeper ensemble needs an odd number of "
-                             "members (a majority of an even one tolerates no more "
-                             "failures than one member fewer)"));
+            scheduler_reply(
+                m, 400,
+                scheduler_error_body("count: a ZooKeeper ensemble needs an odd number of "
+                                     "members (a majority of an even one tolerates no more "
+                                     "failures than one member fewer)"));
             return;
         }
         apply_scale(s, m, kind, count);
@@ -366,9 +413,9 @@ static void do_kill(scheduler *s, core_msg *m)
     char name[64];
     member_name(mb, name, sizeof(name));
     if (!member_task_live(mb)) {
-        reply(m, 409,
-              error_body("task %s of %s is not running (%s)", task_id, name,
-                         mesos_task_state_name(mb->task_state)));
+        scheduler_reply(m, 409,
+                        scheduler_error_body("task %s of %s is not running (%s)", task_id, name,
+                                             mesos_task_state_name(mb->task_state)));
         return;
     }
     if (mb->goal == GOAL_RUN)
@@ -376,9 +423,10 @@ static void do_kill(scheduler *s, core_msg *m)
     scheduler_kill_task(s, mb, mb->goal == GOAL_REMOVE ? KILL_REMOVE : KILL_OPERATOR);
     log_info(COMPONENT, "kill %s (%s): it stays down until /v0/%s/reflate", task_id, name,
              member_kind_name(mb->kind));
-    reply(m, 200,
-          json_pack("{s:s, s:s, s:s}", "killed", task_id, "member", name, "reflate",
-                    mb->kind == KIND_KAFKA ? "/v0/kafka/reflate" : "/v0/zookeeper/reflate"));
+    scheduler_reply(
+        m, 200,
+        json_pack("{s:s, s:s, s:s}", "killed", task_id, "member", name, "reflate",
+                  mb->kind == KIND_KAFKA ? "/v0/kafka/reflate" : "/v0/zookeeper/reflate"));
 }
 
 /* ---- /v1: connection, brokers, restarts ------------------------------------------------------ */
@@ -407,17 +455,20 @@ static void do_connection(scheduler *s, core_msg *m)
     cleanup_free char *connect = scheduler_zk_connect(s, false);
     cleanup_free char *chrooted =
         *connect ? mk_xasprintf("%s/%s", connect, s->cfg->framework_name) : NULL;
-    reply(m, 200,
-          json_pack("{s:o, s:s, s:s?, s:i}", "brokers", brokers, "bootstrap", bootstrap,
-                    "zookeeper", chrooted, "registered", (int)json_array_size(brokers)));
+    scheduler_reply(m, 200,
+                    json_pack("{s:o, s:s, s:s?, s:i}", "brokers", brokers, "bootstrap", bootstrap,
+                              "zookeeper", chrooted, "registered", (int)json_array_size(brokers)));
 }
 
-static json_t *broker_summary(const scheduler *s, const member *mb)
+json_t *scheduler_broker_summary(const scheduler *s, const member *mb)
 {
     cleanup_free char *address = taskinfo_service_address(s->cfg, mb);
-    return json_pack("{s:i, s:s, s:b, s:s?, s:s?}", "id", mb->id, "state", goal_state(mb),
-                     "registered", mb->registered, "address", mb->agent_id ? address : NULL,
-                     "task_id", mb->task_id);
+    json_t *j =
+        json_pack("{s:i, s:s, s:b, s:s?, s:s?, s:s?}", "id", mb->id, "state", goal_state(mb),
+                  "registered", mb->registered, "address", mb->agent_id ? address : NULL, "task_id",
+                  mb->task_id, "hostname", mb->agent_id ? mb->hostname : NULL);
+    broker_ops_describe(s, mb, j);
+    return j;
 }
 
 static void do_brokers(scheduler *s, core_msg *m)
@@ -425,11 +476,11 @@ static void do_brokers(scheduler *s, core_msg *m)
     json_t *list = json_array();
     for (size_t i = 0; i < s->n_members; i++)
         if (s->members[i]->kind == KIND_KAFKA)
-            json_array_append_new(list, broker_summary(s, s->members[i]));
+            json_array_append_new(list, scheduler_broker_summary(s, s->members[i]));
     json_t *controller = json_object_get(s->zk_state, "controller");
-    reply(m, 200,
-          json_pack("{s:o, s:O}", "brokers", list, "controller",
-                    controller ? controller : json_null()));
+    scheduler_reply(m, 200,
+                    json_pack("{s:o, s:O}", "brokers", list, "controller",
+                              controller ? controller : json_null()));
 }
 
 /* The "id" argument as a broker id, or -1 after answering. */
@@ -437,14 +488,16 @@ static int requested_broker(scheduler *s, core_msg *m, member **out)
 {
     const json_t *id = json_object_get(m->body, "id");
     if (!json_is_integer(id) || json_integer_value(id) < 0 || json_integer_value(id) > 1000000) {
-        reply(m, 400, error_body("id: must be a broker id (a whole number from 0)"));
+        scheduler_reply(m, 400,
+                        scheduler_error_body("id: must be a broker id (a whole number from 0)"));
         return -1;
     }
     *out = scheduler_find_member(s, KIND_KAFKA, (int)json_integer_value(id));
     if (!*out) {
-        reply(m, 404,
-              error_body("no broker %" JSON_INTEGER_FORMAT " (GET /v1/brokers lists them)",
-                         json_integer_value(id)));
+        scheduler_reply(m, 404,
+                        scheduler_error_body("no broker %" JSON_INTEGER_FORMAT
+                                             " (GET /v1/brokers lists them)",
+                                             json_integer_value(id)));
         return -1;
     }
     return 0;
@@ -459,10 +512,10 @@ static void do_broker(scheduler *s, core_msg *m)
     snprintf(id, sizeof(id), "%d", mb->id);
     json_t *reg =
         mb->registered ? json_object_get(json_object_get(s->zk_state, "brokers"), id) : NULL;
-    json_t *body = broker_summary(s, mb);
+    json_t *body = scheduler_broker_summary(s, mb);
     json_object_set_new(body, "registration", reg ? json_deep_copy(reg) : json_null());
     json_object_set_new(body, "task", scheduler_member_json(s, mb));
-    reply(m, 200, body);
+    scheduler_reply(m, 200, body);
 }
 
 /* Restarts wait for a ZooKeeper read made after the request, like Kafka scale-downs. */
@@ -481,28 +534,31 @@ static void do_restart(scheduler *s, core_msg *m)
 
 static void do_health(scheduler *s, core_msg *m)
 {
-    reply(m, 200,
-          json_pack("{s:s, s:b, s:b}", "status", "ok", "subscribed",
-                    mesos_client_is_subscribed(s->client), "zookeeper_quorum", s->zk_quorum));
+    scheduler_reply(m, 200,
+                    json_pack("{s:s, s:b, s:b}", "status", "ok", "subscribed",
+                              mesos_client_is_subscribed(s->client), "zookeeper_quorum",
+                              s->zk_quorum));
 }
 
 static void do_status(scheduler *s, core_msg *m)
 {
-    reply(m, 200, status_document(s));
+    scheduler_reply(m, 200, status_document(s));
 }
 
 static void do_plan(scheduler *s, core_msg *m)
 {
-    reply(m, 200, json_pack("{s:o}", "plan", scheduler_plan_json(s)));
+    scheduler_reply(m, 200, json_pack("{s:o}", "plan", scheduler_plan_json(s)));
 }
 
 void scheduler_handle_request(scheduler *s, core_msg *m)
 {
     const char *name = m->name ? m->name : "";
     if (m->type != CORE_MSG_REQUEST || s->stopping) {
-        reply(m, 503, error_body("the scheduler is stopping"));
+        scheduler_reply(m, 503, scheduler_error_body("the scheduler is stopping"));
         return;
     }
+    if (broker_ops_handle(s, m))
+        return;
     static const struct {
         const char *name;
         void (*handle)(scheduler *, core_msg *);
@@ -518,5 +574,5 @@ void scheduler_handle_request(scheduler *s, core_msg *m)
             return;
         }
     }
-    reply(m, 404, error_body("unknown request '%s'", name));
+    scheduler_reply(m, 404, scheduler_error_body("unknown request '%s'", name));
 }

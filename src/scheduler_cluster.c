@@ -75,33 +75,90 @@ void scheduler_free_members(scheduler *s)
     s->n_doomed = 0;
 }
 
-void scheduler_apply_desired(scheduler *s)
+void scheduler_sort_members(scheduler *s)
 {
-    for (int k = 0; k < N_KINDS; k++) {
-        int first = k == KIND_ZOOKEEPER ? 1 : 0;
-        int last = first + s->desired[k] - 1;
-        for (int id = first; id <= last; id++) {
-            member *m = scheduler_find_member(s, (member_kind)k, id);
-            if (!m) {
-                m = member_new((member_kind)k, id);
-                s->members = mk_xrealloc(s->members, (s->n_members + 1) * sizeof(member *));
-                s->members[s->n_members++] = m;
-                s->dirty = true;
-            } else if (m->goal == GOAL_REMOVE) {
-                m->goal = GOAL_RUN; /* scaled back up before it was gone */
-                s->dirty = true;
-            }
-        }
-        for (size_t i = 0; i < s->n_members; i++) {
-            member *m = s->members[i];
-            if (m->kind == (member_kind)k && m->id > last && m->goal != GOAL_REMOVE) {
-                m->goal = GOAL_REMOVE;
-                s->dirty = true;
-            }
-        }
-    }
     if (s->n_members > 1)
         qsort(s->members, s->n_members, sizeof(member *), member_order);
+}
+
+member *scheduler_add_member(scheduler *s, member_kind kind, int id)
+{
+    member *m = member_new(kind, id);
+    s->members = mk_xrealloc(s->members, (s->n_members + 1) * sizeof(member *));
+    s->members[s->n_members++] = m;
+    s->dirty = true;
+    return m;
+}
+
+int scheduler_kept_count(const scheduler *s, member_kind kind)
+{
+    int n = 0;
+    for (size_t i = 0; i < s->n_members; i++)
+        n += s->members[i]->kind == kind && s->members[i]->goal != GOAL_REMOVE;
+    return n;
+}
+
+/* The member of `kind` with the highest id that is not being removed, or NULL. */
+static member *highest_kept(const scheduler *s, member_kind kind)
+{
+    member *top = NULL;
+    for (size_t i = 0; i < s->n_members; i++) {
+        member *m = s->members[i];
+        if (m->kind == kind && m->goal != GOAL_REMOVE && (!top || m->id > top->id))
+            top = m;
+    }
+    return top;
+}
+
+/* Brokers: the count is what matters, not the ids (`broker add 5` may leave gaps). Up: members
+ * being removed come back first (lowest id first), then the lowest free ids. Down: the highest
+ * ids go. With ids 0..n-1 this is the same as ZooKeeper's rule. */
+static void apply_desired_kafka(scheduler *s)
+{
+    while (scheduler_kept_count(s, KIND_KAFKA) < s->desired[KIND_KAFKA]) {
+        member *back = NULL;
+        for (size_t i = 0; i < s->n_members; i++) {
+            member *m = s->members[i];
+            if (m->kind == KIND_KAFKA && m->goal == GOAL_REMOVE && (!back || m->id < back->id))
+                back = m;
+        }
+        if (back) {
+            back->goal = GOAL_RUN; /* scaled back up before it was gone */
+            s->dirty = true;
+            continue;
+        }
+        int id = 0;
+        while (scheduler_find_member(s, KIND_KAFKA, id))
+            id++;
+        scheduler_add_member(s, KIND_KAFKA, id);
+    }
+    while (scheduler_kept_count(s, KIND_KAFKA) > s->desired[KIND_KAFKA]) {
+        highest_kept(s, KIND_KAFKA)->goal = GOAL_REMOVE;
+        s->dirty = true;
+    }
+}
+
+void scheduler_apply_desired(scheduler *s)
+{
+    int last = s->desired[KIND_ZOOKEEPER];
+    for (int id = 1; id <= last; id++) {
+        member *m = scheduler_find_member(s, KIND_ZOOKEEPER, id);
+        if (!m) {
+            scheduler_add_member(s, KIND_ZOOKEEPER, id);
+        } else if (m->goal == GOAL_REMOVE) {
+            m->goal = GOAL_RUN; /* scaled back up before it was gone */
+            s->dirty = true;
+        }
+    }
+    for (size_t i = 0; i < s->n_members; i++) {
+        member *m = s->members[i];
+        if (m->kind == KIND_ZOOKEEPER && m->id > last && m->goal != GOAL_REMOVE) {
+            m->goal = GOAL_REMOVE;
+            s->dirty = true;
+        }
+    }
+    apply_desired_kafka(s);
+    scheduler_sort_members(s);
     /* Members to remove that never ran go at once. */
     for (size_t i = 0; i < s->n_members;) {
         member *m = s->members[i];

@@ -44,10 +44,12 @@ typedef struct {
 } restart_plan;
 
 /* A Kafka scale-down or a broker restart waiting for a ZooKeeper read made after it was asked. */
-typedef enum { PENDING_SCALE, PENDING_RESTART } pending_what;
+typedef enum { PENDING_SCALE, PENDING_RESTART, PENDING_OP } pending_what;
 typedef struct pending_read {
     pending_what what;
     core_reply *reply;
+    char *op; /* PENDING_OP: the request's name and arguments, answered by broker_ops */
+    json_t *body;
     int count; /* scale: the new count; restart: the broker id, -1 for all */
     bool force;
     unsigned long seq;
@@ -152,6 +154,12 @@ member *scheduler_find_member(const scheduler *s, member_kind kind, int id);
 member *scheduler_find_task(const scheduler *s, const char *task_id);
 /* Adds members up to the desired counts and marks those above for removal. */
 void scheduler_apply_desired(scheduler *s);
+/* A new member (not placed, goal RUN) at the end; scheduler_sort_members puts it in order. */
+member *scheduler_add_member(scheduler *s, member_kind kind, int id);
+/* ZooKeeper first, each kind by id (the order every loop over members relies on). */
+void scheduler_sort_members(scheduler *s);
+/* Members of `kind` that are not being removed. */
+int scheduler_kept_count(const scheduler *s, member_kind kind);
 /* Returns true if persistent state changed. */
 bool scheduler_apply_task_status(scheduler *s, const mesos_task_status *st);
 /* Timers: restarts due, unreachable members, ZooKeeper reconfiguration; then offer interest. */
@@ -173,8 +181,22 @@ void scheduler_free_plan(scheduler *s);
 
 /* scheduler_api.c */
 void scheduler_handle_request(scheduler *s, core_msg *m);
+/* Posts the answer to `m` (`body` taken), or drops it when no answer is expected. */
+void scheduler_reply(core_msg *m, int status, json_t *body);
+/* Partitions with a replica on a broker `pick` chooses (from the last ZooKeeper read): a new array
+ * of {"topic", "partition", "brokers": [the chosen ones among its replicas]}. */
+typedef bool (*scheduler_broker_pick)(const scheduler *s, const void *ud, json_int_t id);
+json_t *scheduler_partitions_on(const scheduler *s, scheduler_broker_pick pick, const void *ud);
+/* {"error": <the message>}. */
+json_t *scheduler_error_body(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Keeps request `m` until zk_watch has read ZooKeeper after now, then gives it to
+ * broker_ops_after_read: a decision about data that a read from before the request could miss (a
+ * topic just created). */
+void scheduler_after_fresh_read(scheduler *s, core_msg *m);
 /* Answers Kafka scale-downs whose ZooKeeper read has arrived. */
 void scheduler_answer_pending_reads(scheduler *s);
 json_t *scheduler_member_json(const scheduler *s, const member *m);
+/* A broker's entry in /v1/brokers: id, state, address, task, and broker_ops_describe's. */
+json_t *scheduler_broker_summary(const scheduler *s, const member *mb);
 
 #endif

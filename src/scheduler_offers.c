@@ -16,6 +16,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "broker_ops.h"
+#include "broker_settings.h"
+#include "constraint.h"
 #include "log.h"
 #include "mesos_call.h"
 #include "placement.h"
@@ -37,12 +40,16 @@ bool scheduler_wants_launch(const scheduler *s, const member *m, double now)
 
 static placement_need need_of(const scheduler *s, const member *m)
 {
-    const config_resources *r =
-        m->kind == KIND_ZOOKEEPER ? &s->cfg->zookeeper_res : &s->cfg->kafka_res;
+    const config_resources *r = &s->cfg->zookeeper_res;
     placement_need need = {.cpus = r->cpus,
                            .mem_mb = r->mem_mb,
                            .disk_mb = r->disk_mb,
                            .n_ports = taskinfo_ports_needed(s->cfg, m->kind)};
+    if (m->kind == KIND_KAFKA) {
+        need.cpus = broker_settings_cpus(m->settings, s->cfg);
+        need.mem_mb = broker_settings_mem(m->settings, s->cfg);
+        need.disk_mb = broker_settings_disk(m->settings, s->cfg);
+    }
     if (m->agent_id && m->n_ports == need.n_ports && need.n_ports > 0)
         need.fixed_ports = m->ports;
     return need;
@@ -96,22 +103,68 @@ static void claim(offer_plan *p, member *m, const placement_need *need, json_t *
     p->launched[p->n_launched++] = m;
 }
 
+static const char *member_attr(const void *ud, const char *name)
+{
+    return member_agent_attribute(ud, name);
+}
+
+/* The broker's constraints (NULL: none), parsed from the canonical text its settings keep. */
+static constraint_set *constraints_of(const member *m)
+{
+    const char *text = m->settings ? broker_settings_constraints(m->settings) : NULL;
+    constraint_set *cs = NULL;
+    mk_err err = {{0}};
+    if (text && constraint_set_parse(text, &cs, &err) < 0) /* checked when set: not seen */
+        log_error(COMPONENT, "kafka-%d: constraints '%s' no longer parse: %s", m->id, text,
+                  err.msg);
+    return cs;
+}
+
+/* Whether broker `m`'s constraints let it go to the agent of offer `o`, given where the other
+ * brokers are; a refusal is noted on the broker (why it stays pending). */
+static bool constraints_accept(const scheduler *s, member *m, const constraint_set *cs,
+                               const mesos_offer *o)
+{
+    if (!cs)
+        return true;
+    constraint_agent *others = mk_xcalloc(s->n_members + 1, sizeof(*others));
+    size_t n_others = 0;
+    for (size_t i = 0; i < s->n_members; i++) {
+        const member *other = s->members[i];
+        if (other != m && other->kind == KIND_KAFKA && other->agent_id &&
+            other->goal != GOAL_REMOVE)
+            others[n_others++] = (constraint_agent){member_attr, other};
+    }
+    char why[256];
+    bool ok = constraint_set_accepts(cs, (constraint_agent){constraint_offer_attr, o}, others,
+                                     n_others, why, sizeof(why));
+    free(others);
+    if (!ok)
+        constraint_refusals_note(&m->refused, why);
+    return ok;
+}
+
 /* Index of the offer on member m's home agent that fits it, or of any allowed offer for a member
- * without a home; -1 if none. */
-static long find_offer(const scheduler *s, offer_plan *plans, size_t n, const member *m,
+ * without a home (a broker's constraints allow); -1 if none. */
+static long find_offer(const scheduler *s, offer_plan *plans, size_t n, member *m,
                        const bool *excluded)
 {
     placement_need need = need_of(s, m);
-    for (size_t i = 0; i < n; i++) {
+    constraint_set *cs = m->agent_id ? NULL : constraints_of(m);
+    long found = -1;
+    for (size_t i = 0; i < n && found < 0; i++) {
         const mesos_offer *o = offer_space_offer(plans[i].space);
         if (excluded && excluded[i])
             continue;
         if (m->agent_id ? strcmp(o->agent_id, m->agent_id) != 0 : agent_taken(s, m, o->agent_id))
             continue;
-        if (offer_space_fits(plans[i].space, &need))
-            return (long)i;
+        if (offer_space_fits(plans[i].space, &need) && constraints_accept(s, m, cs, o))
+            found = (long)i;
     }
-    return -1;
+    constraint_set_free(cs);
+    if (found >= 0)
+        m->refused = (constraint_refusals){0};
+    return found;
 }
 
 /* A first ensemble: all unplaced members on distinct agents, or none. Returns false if it had to
@@ -157,6 +210,8 @@ static void add_task(scheduler *s, offer_plan *p, member *m, json_t *resources, 
         free(m->servers);
         m->servers = servers;
     } else {
+        json_decref(m->launched_with);
+        m->launched_with = broker_ops_effective(s, m);
         cleanup_free char *hosts = scheduler_zk_connect(s, false);
         cleanup_free char *connect = mk_xasprintf("%s/%s", hosts, s->cfg->framework_name);
         ti = taskinfo_build(s->cfg, m, task_id, resources, NULL, connect);

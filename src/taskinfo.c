@@ -6,6 +6,8 @@
  */
 #include "taskinfo.h"
 
+#include "broker_settings.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -182,7 +184,8 @@ static json_t *volume_of(const config *cfg, const member *m)
 
 static json_t *container_of(const config *cfg, const member *m)
 {
-    const char *image = m->kind == KIND_ZOOKEEPER ? cfg->image_zookeeper : cfg->image_kafka;
+    const char *image =
+        m->kind == KIND_ZOOKEEPER ? cfg->image_zookeeper : broker_settings_image(m->settings, cfg);
     json_t *docker = json_pack("{s:s, s:s, s:b}", "image", image, "network",
                                network_mode_name(cfg->network), "force_pull_image", 0);
     json_t *c = json_pack("{s:s, s:o}", "type", "DOCKER", "docker", docker);
@@ -219,13 +222,17 @@ static json_t *environment_of(const config *cfg, const member *m, const char *zk
     }
     cleanup_free char *advertised = taskinfo_service_address(cfg, m);
     int port = cfg->network == NETWORK_HOST ? m->ports[0] : KAFKA_PORT;
-    add_kafka_options(vars, cfg->kafka_options);
+    cleanup_free char *options = broker_settings_kafka_options(m->settings, cfg, m->id);
+    add_kafka_options(vars, options);
     env_addf(vars, "KAFKA_BROKER_ID", "%d", m->id);
     env_add(vars, "KAFKA_ZOOKEEPER_CONNECT", zk_connect);
     env_addf(vars, "KAFKA_LISTENERS", "PLAINTEXT://0.0.0.0:%d", port);
     env_addf(vars, "KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://%s", advertised ? advertised : "?");
     env_add(vars, "KAFKA_LOG_DIRS", "data");
-    env_addf(vars, "HEAP_MB", "%d", cfg->kafka_res.heap_mb);
+    env_addf(vars, "HEAP_MB", "%d", broker_settings_heap(m->settings, cfg));
+    const char *jvm = broker_settings_jvm_options(m->settings);
+    if (jvm)
+        env_add(vars, "KAFKA_OPTS", jvm);
     return vars;
 }
 

@@ -1,0 +1,217 @@
+"""Broker management (issue 14): brokers added by id expression with settings of their own, placed
+by constraints on agent attributes, started, stopped and removed behind the data-safety rules.
+
+One cluster for the module: 3 ZooKeeper servers and no broker from the environment
+(KAFKA_COUNT=0) on six simulated agents, agent1-3 and agent6 in rack r1, agent4-5 in rack r2
+(a broker never shares an agent with another broker). Brokers
+0..2 are added through /v1 with rack=like:r1, brokers 3..4 through the earlier framework's
+/api/broker form with rack=like:r2 and resources of their own. What the scheduler launched is
+read from the simulator's call log (the TaskInfos as Mesos received them), where each broker runs
+from the simulator's own state.
+"""
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import Cluster
+from harness import Pki, wait_until
+from scheduler_api import MESOS_PASSWORD, Api, framework_env
+
+RACKS = {1: "r1", 2: "r1", 3: "r1", 4: "r2", 5: "r2", 6: "r1"}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("brokers")
+    pki = Pki(workdir / "pki")
+    cluster = Cluster(workdir)
+    try:
+        extra = []
+        for agent, rack in RACKS.items():
+            extra += ["--agent-attributes-of", f"{agent}=rack:{rack};cores:8"]
+        sim = cluster.sim(pki=pki, credentials=[f"kafka:{MESOS_PASSWORD}"], agents=len(RACKS),
+                          extra=extra)
+        vars_ = framework_env(sim, pki, workdir / "state", FRAMEWORK_NAME="mk-brokers",
+                              KAFKA_COUNT=0)
+        sched = cluster.scheduler(vars_)
+        api = Api(vars_["FRAMEWORK_PORT"])
+        wait_until(lambda: (st := status_or_none(api)) and st["zookeeper"]["ensemble"] and st,
+                   300, "the ZooKeeper ensemble", interval=1)
+        yield {"api": api, "sim": sim, "sched": sched, "vars": vars_,
+               "state": Path(vars_["FRAMEWORK_STATEFILE_PATH"]) / "mk-brokers.state.json"}
+    finally:
+        cluster.stop_all()
+
+
+def status_or_none(api):
+    try:
+        return api.status()
+    except OSError:
+        return None
+
+
+def call(env, method, path, body=None):
+    """(status, parsed JSON) of a request with the operator's credentials."""
+    data = json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None)
+    req = urllib.request.Request(env["api"].base + path, method=method, data=data)
+    req.add_header("Authorization", env["api"].auth)
+    if body is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def seed(env, verb, method="GET", **query):
+    """The earlier framework's form: /api/broker/<verb>?broker=...&cpus=..."""
+    return call(env, method, f"/api/broker/{verb}?{urllib.parse.urlencode(query)}")
+
+
+def brokers(env):
+    status, body = call(env, "GET", "/v1/brokers")
+    assert status == 200, body
+    return {b["id"]: b for b in body["brokers"]}
+
+
+def running(env, ids):
+    """The brokers once every one of `ids` runs and is registered in ZooKeeper, else None."""
+    bs = brokers(env)
+    return all(i in bs and bs[i]["state"] == "running" and bs[i]["registered"] for i in ids) and bs
+
+
+def agents(env):
+    """agent id -> (hostname, {attribute: value}) from the simulator."""
+    out = {}
+    for a in env["sim"].state()["agents"]:
+        attrs = {x["name"]: x.get("text", x.get("scalar", {})).get("value") for x in a["attributes"]}
+        out[a["id"]] = (a["hostname"], attrs)
+    return out
+
+
+def task_infos(env, name):
+    """Every TaskInfo the scheduler launched for task `name` (kafka-3), in order."""
+    out = []
+    for c in env["sim"].calls():
+        if c.get("type") != "ACCEPT" or c.get("status") != 202:
+            continue
+        for op in c["call"]["accept"].get("operations", []):
+            out += [ti for ti in op.get("launch", {}).get("task_infos", []) if ti["name"] == name]
+    return out
+
+
+def resources(ti):
+    return {r["name"]: r.get("scalar", {}).get("value") for r in ti["resources"]}
+
+
+def environment(ti):
+    return {v["name"]: v["value"] for v in ti["command"]["environment"]["variables"]}
+
+
+def test_added_brokers_are_stopped_until_started_and_run_only_where_their_constraints_allow(env):
+    status, body = call(env, "POST", "/v1/brokers/0..2/add", {"constraints": "rack=like:r1"})
+    assert status == 200 and body["added"] == [0, 1, 2], body
+    bs = brokers(env)
+    assert all(bs[i]["state"] == "stopped" and bs[i]["goal"] == "stop" for i in range(3)), bs
+    assert not task_infos(env, "kafka-0")
+    status, body = call(env, "POST", "/v1/brokers/0..2/start")
+    assert status == 200 and body["started"] == [0, 1, 2], body
+    wait_until(lambda: running(env, range(3)), 300, "brokers 0..2 running", interval=1)
+
+    status, body = seed(env, "add", broker="3..4", cpus="0.5", mem="768", heap="256",
+                        options="num.io.threads=4", constraints="rack=like:r2")
+    assert status == 200 and body["added"] == [3, 4], body
+    status, body = seed(env, "start", method="POST", broker="3..4", timeout="0")
+    assert status == 200 and body["started"] == [3, 4], body
+    bs = wait_until(lambda: running(env, range(5)), 300, "brokers 3..4 running", interval=1)
+
+    where = agents(env)
+    for i in range(5):
+        tis = task_infos(env, f"kafka-{i}")
+        assert len(tis) == 1, tis
+        hostname, attrs = where[tis[0]["agent_id"]["value"]]
+        assert attrs["rack"] == ("r1" if i < 3 else "r2"), (i, hostname, attrs)
+        assert bs[i]["hostname"] == hostname and bs[i]["attributes"]["rack"] == attrs["rack"]
+    for i in (3, 4):
+        ti = task_infos(env, f"kafka-{i}")[0]
+        assert resources(ti)["cpus"] == 0.5 and resources(ti)["mem"] == 768, ti["resources"]
+        e = environment(ti)
+        assert e["HEAP_MB"] == "256" and e["KAFKA_NUM_IO_THREADS"] == "4", e
+        s = bs[i]["settings"]
+        assert s["cpus"] == {"value": 0.5, "source": "own"}, s
+        assert s["constraints"]["value"] == "rack=like:r2" and s["mem"]["source"] == "own", s
+        assert bs[i]["needs_restart"] == [] and bs[i]["pending"] is None
+    # Brokers of the environment's defaults: KAFKA_CPU and KAFKA_MEM.
+    ti = task_infos(env, "kafka-0")[0]
+    assert resources(ti)["cpus"] == 0.5 and resources(ti)["mem"] == 640
+    assert bs[0]["settings"]["mem"] == {"value": 640, "source": "default"}
+    status, body = seed(env, "list")
+    assert status == 200 and [b["id"] for b in body["brokers"]] == [0, 1, 2, 3, 4], body
+
+
+def test_an_impossible_constraint_leaves_the_broker_pending_with_the_reason(env):
+    status, body = call(env, "POST", "/v1/brokers/5/add", {"constraints": "rack=like:r3"})
+    assert status == 200, body
+    assert call(env, "POST", "/v1/brokers/5/start")[0] == 200
+    pending = wait_until(lambda: brokers(env)[5]["pending"], 60, "broker 5's pending reason")
+    assert "rack=like:r3" in pending and "rack=r" in pending, pending
+    assert brokers(env)[5]["state"] == "waiting" and not task_infos(env, "kafka-5")
+    # It never ran, so it holds nothing: removed at once.
+    status, body = call(env, "POST", "/v1/brokers/5/remove")
+    assert status == 200 and body["removed"] == [5], body
+    assert 5 not in brokers(env)
+    assert env["api"].status()["kafka"]["desired"] == 5
+
+
+BAD = [
+    ("POST", "/v1/brokers/1..x/add", {}, 400, "broker: "),
+    ("POST", "/v1/brokers/*/add", {}, 400, "needs the new brokers' ids"),
+    ("POST", "/v1/brokers/0/add", {}, 400, "broker 0 exists already"),
+    ("POST", "/v1/brokers/7/add", {"cpus": -1}, 400, "cpus"),
+    ("POST", "/v1/brokers/7/add", {"cpus": "lots"}, 400, "cpus"),
+    ("POST", "/v1/brokers/7/add", {"heap": 700}, 400, "heap"),
+    ("POST", "/v1/brokers/7/add", {"constraints": "rack=near:r1"}, 400, "near"),
+    ("POST", "/v1/brokers/7/add", {"constraints": "rack=like:("}, 400, "rack=like:("),
+    ("POST", "/v1/brokers/7/add", {"options": "broker.id=9"}, 400, "broker.id"),
+    ("POST", "/v1/brokers/7/add", {"colour": "blue"}, 400, "colour"),
+    ("POST", "/v1/brokers/9/update", {"cpus": 1}, 404, "no broker 9"),
+    ("POST", "/v1/brokers/0..1/update", {"heap": 9000}, 400, "heap"),
+    ("POST", "/v1/brokers/0/update", {}, 400, "settings"),
+    ("POST", "/v1/brokers/0/stop?force=maybe", None, 400, "force"),
+    ("GET", "/api/broker/add?cpus=1", None, 400, "broker: is missing"),
+    ("GET", "/api/broker/stop?broker=0&cpus=1", None, 400, "cpus: not an argument of stop"),
+    ("GET", "/api/broker/fly?broker=0", None, 404, "no such route"),
+]
+
+
+@pytest.mark.parametrize("method,path,body,status,needle", BAD)
+def test_bad_input_is_refused_naming_the_argument_and_changes_nothing(env, method, path, body,
+                                                                      status, needle):
+    before = env["state"].read_bytes()
+    got, reply = call(env, method, path, body)
+    assert got == status and needle in reply["error"], (got, reply)
+    assert env["state"].read_bytes() == before
+
+
+def test_a_broker_holding_replicas_is_not_removed_and_stop_then_start_brings_it_back(env):
+    status, body = call(env, "POST", "/v1/topics", {"name": "everywhere", "partitions": 1,
+                                                   "replication": 5})
+    assert status == 201, body
+    wait_until(lambda: call(env, "GET", "/v1/topics/everywhere")[0] == 200, 60,
+               "the topic everywhere")
+    status, body = call(env, "POST", "/v1/brokers/1/remove")
+    assert status == 409 and any(p["topic"] == "everywhere" for p in body["partitions"]), body
+    assert 1 in brokers(env)
+    task_before = brokers(env)[1]["task_id"]
+    status, body = call(env, "POST", "/v1/brokers/1/stop")
+    assert status == 200 and body["stopped"] == [1], body
+    wait_until(lambda: brokers(env)[1]["state"] == "stopped", 120, "broker 1 stopped")
+    status, body = seed(env, "start", broker="1")
+    assert status == 200 and body["started"] == [1], body
+    bs = wait_until(lambda: running(env, [1]), 300, "broker 1 running again", interval=1)
+    assert bs[1]["task_id"] != task_before
