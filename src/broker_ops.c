@@ -48,7 +48,9 @@ json_t *broker_ops_effective(const scheduler *s, const member *b)
     const char *name;
     json_t *entry;
     json_object_foreach(described, name, entry)
+    {
         json_object_set(out, name, json_object_get(entry, "value"));
+    }
     return out;
 }
 

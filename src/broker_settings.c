@@ -120,7 +120,7 @@ broker_settings *broker_settings_copy(const broker_settings *b)
 static void echo(const char *value, char *buf, size_t n)
 {
     size_t w = 0, i = 0;
-    for (; value[i] && i < 60 && w + 5 < n; i++) {
+    for (; i < 60 && value[i] && w + 5 < n; i++) {
         unsigned char c = (unsigned char)value[i];
         if (c >= ' ' && c < 0x7f && c != '\\')
             buf[w++] = (char)c;

@@ -94,6 +94,41 @@ static int complete_restart(const cli_args *a, const char *const *args, int n_ar
     return 0;
 }
 
+/* The broker settings given as options, as the JSON body of add and update ("--jvm-options"
+ * is the setting jvm_options); the server judges the values. */
+static int complete_broker_settings(const cli_args *a, const char *const *args, int n_args,
+                                    cli_invocation *inv, mk_err *err)
+{
+    json_t *body = json_object();
+    inv->calls[0].body = body;
+    for (int i = 0; i < a->n_settings; i++) {
+        char name[64];
+        snprintf(name, sizeof(name), "%s", a->setting_names[i]);
+        for (char *c = name; *c; c++)
+            if (*c == '-')
+                *c = '_';
+        json_t *value = json_string(a->setting_values[i]);
+        if (!value)
+            return mk_err_set(err, "--%s: is not valid UTF-8", a->setting_names[i]);
+        if (json_object_get(body, name)) {
+            json_decref(value);
+            return mk_err_set(err, "--%s: given twice", a->setting_names[i]);
+        }
+        json_object_set_new(body, name, value);
+    }
+    if (strcmp(inv->command->verb, "update") == 0 && json_object_size(body) == 0)
+        return mk_err_set(err, "give at least one setting to change (\"\" unsets one)");
+    return 0;
+}
+
+static int complete_broker_force(const cli_args *a, const char *const *args, int n_args,
+                                 cli_invocation *inv, mk_err *err)
+{
+    if (a->given & CLI_OPT_FORCE)
+        append_query(&inv->calls[0], "force=true");
+    return 0;
+}
+
 static int complete_topic_create(const cli_args *a, const char *const *args, int n_args,
                                  cli_invocation *inv, mk_err *err)
 {
@@ -244,6 +279,73 @@ const cli_command cli_commands[] = {
      .summary = "the brokers and whether each is registered",
      .example = "mesos-kafka broker list"},
     {.noun = "broker",
+     .verb = "add",
+     .args = {{"EXPR", CLI_ARG_TEXT}},
+     .required = 1,
+     .options = CLI_OPT_SETTING,
+     .method = "POST",
+     .path = "/v1/brokers/{0}/add",
+     .complete = complete_broker_settings,
+     .show = cli_show_fields,
+     .synopsis = "IDS [--cpus N] [--mem MB] [--heap MB] [--disk MB] [--port P|A..B] "
+                 "[--options K=V,..] [--jvm-options TEXT] [--log4j-options K=V,..] "
+                 "[--constraints ATTR=OP[:VALUE],..] [--failover-delay D] "
+                 "[--failover-max-delay D] [--failover-max-tries N] [--stickiness-period D] "
+                 "[--image IMAGE]",
+     .summary = "add brokers (ids such as 3 or 3..4), stopped until started; each setting not "
+                "given follows the environment's (KAFKA_CPU, KAFKA_OPTIONS, ...)",
+     .example = "mesos-kafka broker add 3..4 --cpus 0.5 --mem 768 --heap 256 "
+                "--options num.io.threads=4 --constraints rack=like:r2"},
+    {.noun = "broker",
+     .verb = "update",
+     .args = {{"EXPR", CLI_ARG_TEXT}},
+     .required = 1,
+     .options = CLI_OPT_SETTING,
+     .method = "POST",
+     .path = "/v1/brokers/{0}/update",
+     .complete = complete_broker_settings,
+     .show = cli_show_fields,
+     .synopsis = "EXPR [the settings of add; \"\" unsets one]",
+     .summary = "change the settings of the brokers EXPR names (0, 0..2, *, *[rack=r1]); "
+                "running ones that need a restart for it are listed",
+     .example = "mesos-kafka broker update 0..2 --options log.retention.hours=48"},
+    {.noun = "broker",
+     .verb = "start",
+     .args = {{"EXPR", CLI_ARG_TEXT}},
+     .required = 1,
+     .method = "POST",
+     .path = "/v1/brokers/{0}/start",
+     .show = cli_show_fields,
+     .synopsis = "EXPR",
+     .summary = "run stopped brokers (added, stopped, or given up after failures)",
+     .example = "mesos-kafka broker start 3..4"},
+    {.noun = "broker",
+     .verb = "stop",
+     .args = {{"EXPR", CLI_ARG_TEXT}},
+     .required = 1,
+     .options = CLI_OPT_FORCE,
+     .method = "POST",
+     .path = "/v1/brokers/{0}/stop",
+     .complete = complete_broker_force,
+     .show = cli_show_fields,
+     .synopsis = "EXPR [--force]",
+     .summary = "stop brokers until started; refused while a partition would fall below its "
+                "min.insync.replicas, unless --force",
+     .example = "mesos-kafka broker stop 1"},
+    {.noun = "broker",
+     .verb = "remove",
+     .args = {{"EXPR", CLI_ARG_TEXT}},
+     .required = 1,
+     .options = CLI_OPT_FORCE,
+     .method = "POST",
+     .path = "/v1/brokers/{0}/remove",
+     .complete = complete_broker_force,
+     .show = cli_show_fields,
+     .synopsis = "EXPR [--force]",
+     .summary = "remove brokers for good; refused while they hold partition replicas, unless "
+                "--force",
+     .example = "mesos-kafka broker remove 5"},
+    {.noun = "broker",
      .verb = "describe",
      .args = {{"ID", CLI_ARG_NUMBER}},
      .required = 1,
@@ -383,6 +485,20 @@ const cli_option cli_command_options[] = {
     {"replication", CLI_OPT_REPLICATION, true},
     {"config", CLI_OPT_CONFIG, true},
     {"size", CLI_OPT_SIZE, true},
+    {"cpus", CLI_OPT_SETTING, true},
+    {"mem", CLI_OPT_SETTING, true},
+    {"heap", CLI_OPT_SETTING, true},
+    {"disk", CLI_OPT_SETTING, true},
+    {"port", CLI_OPT_SETTING, true},
+    {"options", CLI_OPT_SETTING, true},
+    {"jvm-options", CLI_OPT_SETTING, true},
+    {"log4j-options", CLI_OPT_SETTING, true},
+    {"constraints", CLI_OPT_SETTING, true},
+    {"failover-delay", CLI_OPT_SETTING, true},
+    {"failover-max-delay", CLI_OPT_SETTING, true},
+    {"failover-max-tries", CLI_OPT_SETTING, true},
+    {"stickiness-period", CLI_OPT_SETTING, true},
+    {"image", CLI_OPT_SETTING, true},
 };
 
 const size_t cli_n_commands = MK_ARRAY_LEN(cli_commands);

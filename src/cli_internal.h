@@ -32,7 +32,10 @@ enum {
     CLI_OPT_REPLICATION = 1u << 4,
     CLI_OPT_CONFIG = 1u << 5,
     CLI_OPT_SIZE = 1u << 6,
+    CLI_OPT_SETTING = 1u << 7, /* a broker setting (--cpus, --mem, ...: broker_settings.h) */
 };
+
+#define CLI_MAX_SETTINGS 32
 
 typedef enum { CLI_ARG_TEXT, CLI_ARG_NUMBER } cli_arg_kind;
 
@@ -51,6 +54,10 @@ typedef struct {
     const char *partitions, *replication, *size;
     const char *configs[CLI_MAX_CONFIGS];
     int n_configs;
+    /* Broker settings as given: the option's name (cli_command_options's) and its value. */
+    const char *setting_names[CLI_MAX_SETTINGS];
+    const char *setting_values[CLI_MAX_SETTINGS];
+    int n_settings;
 } cli_args;
 
 typedef struct cli_command {

@@ -94,6 +94,13 @@ static void store_option(cli_args *a, scan *sc, const char *option, unsigned bit
         a->configs[a->n_configs++] = value;
     else if (bit == CLI_OPT_CONFIG)
         note_problem(sc, "more than %d --config options", CLI_MAX_CONFIGS);
+    else if (bit == CLI_OPT_SETTING && a->n_settings < CLI_MAX_SETTINGS) {
+        for (size_t k = 0; k < cli_n_command_options; k++)
+            if (strcmp(option, cli_command_options[k].name) == 0)
+                a->setting_names[a->n_settings] = cli_command_options[k].name;
+        a->setting_values[a->n_settings++] = value;
+    } else if (bit == CLI_OPT_SETTING)
+        note_problem(sc, "more than %d broker settings", CLI_MAX_SETTINGS);
 }
 
 /* One option at argv[*i]; may consume the next argument as its value. */
@@ -269,8 +276,12 @@ static int check_arguments(const cli_env *env, const cli_command *c, const cli_a
     }
     for (size_t k = 0; k < cli_n_command_options; k++)
         if ((a->given & cli_command_options[k].bit) && !(c->options & cli_command_options[k].bit)) {
+            /* The settings share one bit: name the one given. */
+            const char *name = cli_command_options[k].bit == CLI_OPT_SETTING && a->n_settings > 0
+                                   ? a->setting_names[0]
+                                   : cli_command_options[k].name;
             usage_error(env, NULL, c, "%s%s%s does not take --%s", c->noun, c->verb ? " " : "",
-                        c->verb ? c->verb : "", cli_command_options[k].name);
+                        c->verb ? c->verb : "", name);
             return -1;
         }
     return 0;

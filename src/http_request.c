@@ -403,11 +403,17 @@ static bool match_v1(char **seg, int n, unsigned method, v1_route *r)
         *r = (v1_route){
             .methods = M_READ | M_PUT | M_POST, .changing = M_PUT | M_POST, .broker = seg[1]};
         r->core = method & M_READ ? "broker" : "restart";
+    } else if (n == 3 && strcmp(a, "brokers") == 0 && strcmp(seg[2], "config") == 0) {
+        *r = (v1_route){.methods = M_READ, .admin = "broker_config", .broker = seg[1]};
     } else if (n == 3 && strcmp(a, "brokers") == 0 && broker_verb(seg[2])) {
         const char *verb = broker_verb(seg[2]);
         bool settings = !strcmp(seg[2], "add") || !strcmp(seg[2], "update");
-        *r = (v1_route){
-            .methods = M_POST, .changing = M_POST, .core = verb, .expr = seg[1], .body = settings};
+        bool list = strcmp(seg[2], "list") == 0;
+        *r = (v1_route){.methods = list ? M_READ : M_POST,
+                        .changing = list ? 0 : M_POST,
+                        .core = verb,
+                        .expr = seg[1],
+                        .body = settings};
     } else if (n == 1 && strcmp(a, "topics") == 0) {
         *r = (v1_route){.methods = M_READ | M_POST, .changing = M_POST};
         r->admin = method & M_READ ? "topics" : "topic_create";

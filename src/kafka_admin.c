@@ -21,6 +21,7 @@
 #define MAX_KEY_LEN     255
 #define MAX_VALUE_LEN   32767 /* a Kafka STRING */
 #define MAX_NAME_LEN    249
+#define MAX_BROKER_ID   1000000
 
 /* ---- replies and errors ---------------------------------------------------------------------- */
 
@@ -304,6 +305,7 @@ typedef enum {
     OP_PRODUCER_TEST,
     OP_UNDER_REPLICATED,
     OP_UNAVAILABLE,
+    OP_BROKER_CONFIG,
 } admin_op;
 
 static const struct {
@@ -321,13 +323,14 @@ static const struct {
     [OP_PRODUCER_TEST] = {"producer_test", {"name", "messages", "size", NULL}},
     [OP_UNDER_REPLICATED] = {"under_replicated", {NULL}},
     [OP_UNAVAILABLE] = {"unavailable", {NULL}},
+    [OP_BROKER_CONFIG] = {"broker_config", {"id", NULL}},
 };
 
 /* The validated arguments of any op. */
 typedef struct ka_args {
     const char *name, *key, *value;
     const json_t *configs;
-    long partitions, replication, count, messages, size;
+    long partitions, replication, count, messages, size, id;
 } ka_args;
 
 static bool name_chars_ok(const char *s, size_t len)
@@ -480,6 +483,8 @@ static int check_args(int op, const json_t *args, int registered, ka_args *a, js
         if ((status = check_int(args, "messages", true, 1, MAX_MESSAGES, &a->messages, reply)))
             return status;
         return check_int(args, "size", false, 1, MAX_SIZE, &a->size, reply);
+    case OP_BROKER_CONFIG:
+        return check_int(args, "id", true, 0, MAX_BROKER_ID, &a->id, reply);
     default:
         return 0;
     }
@@ -548,6 +553,9 @@ int kafka_admin_run(kafka_admin *ka, const char *bootstrap, int registered, cons
         break;
     case OP_UNAVAILABLE:
         status = op_partition_health(&c, true, reply);
+        break;
+    case OP_BROKER_CONFIG:
+        status = ka_broker_configs(&c, (int)a.id, reply);
         break;
     case OP_PRODUCER_TEST: /* answered above: it needs a producer, not an admin client */
         break;

@@ -46,6 +46,9 @@
  *           replicas than replicas
  *   "unavailable" {}
  *       200 the same shape: partitions without a leader
+ *   "broker_config" {id}
+ *       200 {"broker", "configs": {k: v}}: the broker's configs as it runs with them, those not at
+ *           Kafka's defaults (its server.properties and dynamic configs; sensitive values null)
  * Defaults: partitions 1, replication min(3, registered), size 100. Ranges: partitions and count
  * 1..10000, replication 1..32767 (whether enough brokers exist is Kafka's answer, so its own
  * message comes back), messages 1..1000000, size 1..1048576; config keys 1..255 of [A-Za-z0-9._-],

@@ -81,6 +81,8 @@ int ka_topic_partitions(ka_client *c, const char *name, int count, json_t **repl
 /* The configs set on the topic (source DYNAMIC_TOPIC_CONFIG) as {k: v}; sensitive values are null.
  */
 int ka_topic_configs(ka_client *c, const char *name, json_t **configs, json_t **reply);
+/* 200 {"broker", "configs": {the broker's configs that are not Kafka's defaults}}. */
+int ka_broker_configs(ka_client *c, int id, json_t **reply);
 /* `value` NULL: unset. */
 int ka_topic_config_change(ka_client *c, const char *name, const char *key, const char *value,
                            json_t **reply);

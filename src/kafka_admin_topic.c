@@ -1,7 +1,7 @@
 /*
  * kafka_admin_topic: the ops that are admin requests (CreateTopics, CreatePartitions, DeleteTopics,
- * DescribeConfigs, AlterConfigs). Each one sends its request on a queue of its own and waits for
- * the result there, within what is left of the call's time budget.
+ * DescribeConfigs of a topic or a broker, AlterConfigs). Each one sends its request on a queue of
+ * its own and waits for the result there, within what is left of the call's time budget.
  */
 #include "kafka_admin_internal.h"
 
@@ -175,10 +175,13 @@ static int resource_result(ka_client *c, const rd_kafka_ConfigResource_t **res, 
     return 0;
 }
 
-int ka_topic_configs(ka_client *c, const char *name, json_t **configs, json_t **reply)
+/* The configs of one resource as {k: v} (sensitive values null): a topic's own (source
+ * DYNAMIC_TOPIC_CONFIG), or a broker's that differ from Kafka's defaults. */
+static int describe_configs(ka_client *c, rd_kafka_ResourceType_t type, const char *name,
+                            const char *what, json_t **configs, json_t **reply)
 {
     *configs = NULL;
-    rd_kafka_ConfigResource_t *r = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, name);
+    rd_kafka_ConfigResource_t *r = rd_kafka_ConfigResource_new(type, name);
     rd_kafka_AdminOptions_t *o = admin_options(c, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
     rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
     rd_kafka_DescribeConfigs(c->rk, &r, 1, o, q);
@@ -186,19 +189,21 @@ int ka_topic_configs(ka_client *c, const char *name, json_t **configs, json_t **
     rd_kafka_AdminOptions_destroy(o);
 
     int status = 0;
-    rd_kafka_event_t *ev = admin_wait(c, q, "read the configs of topic", name, &status, reply);
+    rd_kafka_event_t *ev = admin_wait(c, q, what, name, &status, reply);
     if (ev) {
         size_t n;
         const rd_kafka_ConfigResource_t **res = rd_kafka_DescribeConfigs_result_resources(
             rd_kafka_event_DescribeConfigs_result(ev), &n);
-        status = resource_result(c, res, n, "read the configs of topic", name, reply);
+        status = resource_result(c, res, n, what, name, reply);
         if (!status) {
             *configs = json_object();
             size_t cnt;
             const rd_kafka_ConfigEntry_t **e = rd_kafka_ConfigResource_configs(res[0], &cnt);
             for (size_t i = 0; i < cnt; i++) {
-                if (rd_kafka_ConfigEntry_source(e[i]) !=
-                    RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG)
+                rd_kafka_ConfigSource_t source = rd_kafka_ConfigEntry_source(e[i]);
+                if (type == RD_KAFKA_RESOURCE_TOPIC
+                        ? source != RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG
+                        : source == RD_KAFKA_CONFIG_SOURCE_DEFAULT_CONFIG)
                     continue;
                 const char *value = rd_kafka_ConfigEntry_value(e[i]); /* NULL if sensitive */
                 json_object_set_new(*configs, rd_kafka_ConfigEntry_name(e[i]),
@@ -209,6 +214,25 @@ int ka_topic_configs(ka_client *c, const char *name, json_t **configs, json_t **
     }
     rd_kafka_queue_destroy(q);
     return status;
+}
+
+int ka_topic_configs(ka_client *c, const char *name, json_t **configs, json_t **reply)
+{
+    return describe_configs(c, RD_KAFKA_RESOURCE_TOPIC, name, "read the configs of topic", configs,
+                            reply);
+}
+
+int ka_broker_configs(ka_client *c, int id, json_t **reply)
+{
+    char name[16];
+    snprintf(name, sizeof(name), "%d", id);
+    json_t *configs;
+    int status = describe_configs(c, RD_KAFKA_RESOURCE_BROKER, name, "read the configs of broker",
+                                  &configs, reply);
+    if (status)
+        return status;
+    *reply = json_pack("{s:i, s:o}", "broker", id, "configs", configs);
+    return 200;
 }
 
 int ka_topic_config_change(ka_client *c, const char *name, const char *key, const char *value,

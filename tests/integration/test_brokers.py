@@ -10,6 +10,8 @@ read from the simulator's call log (the TaskInfos as Mesos received them), where
 from the simulator's own state.
 """
 import json
+import os
+import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,33 +20,39 @@ from pathlib import Path
 import pytest
 
 from conftest import Cluster
-from harness import Pki, wait_until
-from scheduler_api import MESOS_PASSWORD, Api, framework_env
+from harness import BIN_DIR, Pki, wait_until
+from scheduler_api import API_PASSWORD, API_USER, MESOS_PASSWORD, Api, framework_env
 
 RACKS = {1: "r1", 2: "r1", 3: "r1", 4: "r2", 5: "r2", 6: "r1"}
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("brokers")
+def racked_cluster(tmp_path_factory, name, racks):
+    """Yields a cluster of 3 ZooKeeper servers and no broker on agents with the `racks` given
+    ({agent number: rack}), once the ensemble is up."""
+    workdir = tmp_path_factory.mktemp(name)
     pki = Pki(workdir / "pki")
     cluster = Cluster(workdir)
     try:
         extra = []
-        for agent, rack in RACKS.items():
+        for agent, rack in racks.items():
             extra += ["--agent-attributes-of", f"{agent}=rack:{rack};cores:8"]
-        sim = cluster.sim(pki=pki, credentials=[f"kafka:{MESOS_PASSWORD}"], agents=len(RACKS),
+        sim = cluster.sim(pki=pki, credentials=[f"kafka:{MESOS_PASSWORD}"], agents=len(racks),
                           extra=extra)
-        vars_ = framework_env(sim, pki, workdir / "state", FRAMEWORK_NAME="mk-brokers",
+        vars_ = framework_env(sim, pki, workdir / "state", FRAMEWORK_NAME=f"mk-{name}",
                               KAFKA_COUNT=0)
         sched = cluster.scheduler(vars_)
         api = Api(vars_["FRAMEWORK_PORT"])
         wait_until(lambda: (st := status_or_none(api)) and st["zookeeper"]["ensemble"] and st,
                    300, "the ZooKeeper ensemble", interval=1)
         yield {"api": api, "sim": sim, "sched": sched, "vars": vars_,
-               "state": Path(vars_["FRAMEWORK_STATEFILE_PATH"]) / "mk-brokers.state.json"}
+               "state": Path(vars_["FRAMEWORK_STATEFILE_PATH"]) / f"mk-{name}.state.json"}
     finally:
         cluster.stop_all()
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    yield from racked_cluster(tmp_path_factory, "brokers", RACKS)
 
 
 def status_or_none(api):
@@ -83,6 +91,15 @@ def running(env, ids):
     """The brokers once every one of `ids` runs and is registered in ZooKeeper, else None."""
     bs = brokers(env)
     return all(i in bs and bs[i]["state"] == "running" and bs[i]["registered"] for i in ids) and bs
+
+
+def settled(env):
+    """Every broker that should run runs, registered and healthy: nothing left for the scheduler
+    to write down (a health or task status changes the state file)."""
+    members = [m for m in env["api"].status()["members"] if m["kind"] == "kafka"]
+    return all(m["state"] in ("running", "stopped") and (m["state"] == "stopped" or
+                                                        m["healthy"] is True)
+               for m in members)
 
 
 def agents(env):
@@ -146,6 +163,12 @@ def test_added_brokers_are_stopped_until_started_and_run_only_where_their_constr
         assert s["cpus"] == {"value": 0.5, "source": "own"}, s
         assert s["constraints"]["value"] == "rack=like:r2" and s["mem"]["source"] == "own", s
         assert bs[i]["needs_restart"] == [] and bs[i]["pending"] is None
+        status, body = call(env, "GET", f"/v1/brokers/{i}/config")
+        assert status == 200 and body["configs"]["num.io.threads"] == "4", body
+    status, body = call(env, "GET", "/v1/brokers/0/config")
+    assert status == 200 and "num.io.threads" not in body["configs"], body
+    status, body = call(env, "GET", "/v1/brokers/*[rack=r2]/list")
+    assert status == 200 and [b["id"] for b in body["brokers"]] == [3, 4], body
     # Brokers of the environment's defaults: KAFKA_CPU and KAFKA_MEM.
     ti = task_infos(env, "kafka-0")[0]
     assert resources(ti)["cpus"] == 0.5 and resources(ti)["mem"] == 640
@@ -192,6 +215,7 @@ BAD = [
 @pytest.mark.parametrize("method,path,body,status,needle", BAD)
 def test_bad_input_is_refused_naming_the_argument_and_changes_nothing(env, method, path, body,
                                                                       status, needle):
+    wait_until(lambda: settled(env), 120, "the brokers settled")
     before = env["state"].read_bytes()
     got, reply = call(env, method, path, body)
     assert got == status and needle in reply["error"], (got, reply)
@@ -215,3 +239,40 @@ def test_a_broker_holding_replicas_is_not_removed_and_stop_then_start_brings_it_
     assert status == 200 and body["started"] == [1], body
     bs = wait_until(lambda: running(env, [1]), 300, "broker 1 running again", interval=1)
     assert bs[1]["task_id"] != task_before
+
+
+def cli(env, *args):
+    e = dict(os.environ, MESOS_KAFKA_API=env["api"].base, AUTH_USERNAME=API_USER,
+             AUTH_PASSWORD=API_PASSWORD)
+    r = subprocess.run([str(BIN_DIR / "mesos-kafka"), *args], env=e, capture_output=True,
+                       text=True, timeout=60)
+    assert "AddressSanitizer" not in r.stderr and "runtime error" not in r.stderr, r.stderr
+    return r
+
+
+def test_the_cli_updates_settings_and_names_the_brokers_that_need_a_restart(env):
+    wait_until(lambda: settled(env), 120, "the brokers settled")
+    before = env["state"].read_bytes()
+    r = cli(env, "broker", "add", "9", "--cpus", "-1")
+    assert r.returncode == 1 and "cpus" in r.stderr, (r.returncode, r.stderr)
+    r = cli(env, "broker", "update", "3..4", "--constraints", "rack=near:r2")
+    assert r.returncode == 1 and "near" in r.stderr, (r.returncode, r.stderr)
+    assert env["state"].read_bytes() == before
+    tasks = {i: b["task_id"] for i, b in brokers(env).items()}
+    r = cli(env, "--json", "broker", "update", "3..4", "--options", "log.retention.hours=48",
+            "--failover-delay", "5s")
+    assert r.returncode == 0, r.stderr
+    reply = json.loads(r.stdout)
+    assert reply["updated"] == [3, 4] and reply["needs_restart"] == [3, 4], reply
+    bs = brokers(env)
+    assert bs[3]["needs_restart"] == ["options"], bs[3]
+    assert bs[3]["settings"]["failover_delay"] == {"value": "5s", "source": "own"}, bs[3]
+    # Recorded, not yet rolled out: the tasks are the same.
+    assert {i: b["task_id"] for i, b in bs.items()} == tasks
+    # Back to what they run with: nothing to restart for (failover_delay needs no restart).
+    r = cli(env, "broker", "update", "3..4", "--options", "num.io.threads=4")
+    assert r.returncode == 0, r.stderr
+    assert brokers(env)[3]["needs_restart"] == []
+    r = cli(env, "help", "broker")
+    assert all(f"broker {verb}" in r.stdout for verb in
+               ("list", "add", "update", "start", "stop", "remove", "restart")), r.stdout

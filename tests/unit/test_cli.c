@@ -296,6 +296,25 @@ static const parse_case parse_cases[] = {
      .method = "PUT",
      .path = "/v1/topics/orders/config",
      .body = "{\"key\":\"compression.type\",\"value\":\"a/b\"}"},
+    /* Broker management: settings as options, the server judges them. */
+    {.line = "broker add 3..4 --cpus 0.5 --jvm-options -Xss1m --constraints rack=like:r2",
+     .status = 0,
+     .method = "POST",
+     .path = "/v1/brokers/3..4/add",
+     .body = "{\"constraints\":\"rack=like:r2\",\"cpus\":\"0.5\",\"jvm_options\":\"-Xss1m\"}"},
+    {.line = "broker update 0 --options=",
+     .status = 0,
+     .method = "POST",
+     .path = "/v1/brokers/0/update",
+     .body = "{\"options\":\"\"}"},
+    {.line = "broker update 0", .status = 2, .error = "give at least one setting"},
+    {.line = "broker update 0 --mem 1 --mem 2", .status = 2, .error = "--mem: given twice"},
+    {.line = "broker stop 1 --force",
+     .status = 0,
+     .method = "POST",
+     .path = "/v1/brokers/1/stop?force=true"},
+    {.line = "broker start 1 --mem 1", .status = 2, .error = "broker start does not take --mem"},
+    {.line = "broker remove", .status = 2, .error = "missing EXPR"},
 };
 
 static void test_parse_table(void **state)

@@ -518,9 +518,98 @@ static void test_page_csp_allows_exactly_its_style(void **state)
         assert_true(*c >= 0x20 && *c < 0x7f);
 }
 
+/* ---- broker management ------------------------------------------------------------------------
+ */
+
+static void test_broker_verbs_carry_the_expression_and_settings(void **state)
+{
+    (void)state;
+    http_request r;
+    const char *body = "{\"cpus\": 0.5, \"constraints\": \"rack=like:r2\"}";
+    assert_int_equal(
+        http_request_parse("POST", "/v1/brokers/3..4/add", NULL, body, strlen(body), false, &r), 0);
+    assert_string_equal(r.core, "broker_add");
+    assert_true(r.changing);
+    assert_string_equal(json_string_value(json_object_get(r.args, "expr")), "3..4");
+    assert_true(json_real_value(json_object_get(json_object_get(r.args, "settings"), "cpus")) ==
+                0.5);
+    http_request_clear(&r);
+
+    assert_int_equal(parse("POST", "/v1/brokers/%2A%5Brack%3Dr1%5D/stop", "true", &r), 0);
+    assert_string_equal(r.core, "broker_stop");
+    assert_string_equal(json_string_value(json_object_get(r.args, "expr")), "*[rack=r1]");
+    assert_true(json_is_true(json_object_get(r.args, "force")));
+    assert_null(json_object_get(r.args, "settings")); /* stop takes no body */
+    http_request_clear(&r);
+
+    assert_int_equal(parse("GET", "/v1/brokers/0..2/stop", NULL, &r), -1);
+    assert_int_equal(r.status, 405);
+    http_request_clear(&r);
+    assert_int_equal(parse("GET", "/v1/brokers/*/list", NULL, &r), 0);
+    assert_string_equal(r.core, "broker_list");
+    assert_false(r.changing);
+    http_request_clear(&r);
+    assert_int_equal(parse("GET", "/v1/brokers/3/config", NULL, &r), 0);
+    assert_string_equal(r.admin, "broker_config");
+    assert_int_equal(json_integer_value(json_object_get(r.args, "id")), 3);
+    http_request_clear(&r);
+    assert_int_equal(parse("GET", "/v1/brokers/x/config", NULL, &r), -1);
+    assert_int_equal(r.status, 400);
+    http_request_clear(&r);
+}
+
+static void test_the_earlier_frameworks_query_form(void **state)
+{
+    (void)state;
+    http_request r;
+    json_t *q = json_pack("{s:s, s:s, s:s, s:s}", "broker", "0..2", "cpus", "1", "failoverDelay",
+                          "10s", "timeout", "5m");
+    assert_int_equal(http_request_parse_query("GET", "/api/broker/update", q, NULL, 0, false, &r),
+                     0);
+    assert_string_equal(r.core, "broker_update");
+    assert_true(r.changing);
+    json_t *settings = json_object_get(r.args, "settings");
+    assert_string_equal(json_string_value(json_object_get(settings, "cpus")), "1");
+    assert_string_equal(json_string_value(json_object_get(settings, "failoverDelay")), "10s");
+    assert_null(json_object_get(settings, "timeout"));
+    http_request_clear(&r);
+    json_decref(q);
+
+    q = json_pack("{s:s, s:s}", "broker", "0", "cpus", "1");
+    assert_int_equal(http_request_parse_query("POST", "/api/broker/stop", q, NULL, 0, false, &r),
+                     -1);
+    assert_int_equal(r.status, 400);
+    assert_error_contains(&r, "cpus: not an argument of stop");
+    http_request_clear(&r);
+    json_decref(q);
+
+    q = json_pack("{s:s}", "broker", "0\n1");
+    assert_int_equal(http_request_parse_query("GET", "/api/broker/start", q, NULL, 0, false, &r),
+                     -1);
+    assert_int_equal(r.status, 400);
+    assert_error_contains(&r, "control character");
+    http_request_clear(&r);
+    json_decref(q);
+
+    assert_int_equal(http_request_parse_query("HEAD", "/api/broker/add", NULL, NULL, 0, false, &r),
+                     -1);
+    assert_int_equal(r.status, 405);
+    http_request_clear(&r);
+    assert_int_equal(http_request_parse_query("GET", "/api/broker/list", NULL, NULL, 0, false, &r),
+                     0);
+    assert_false(r.changing);
+    http_request_clear(&r);
+    assert_int_equal(http_request_parse_query("GET", "/api/broker/fly", NULL, NULL, 0, false, &r),
+                     -1);
+    assert_int_equal(r.status, 404);
+    http_request_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_broker_verbs_carry_the_expression_and_settings),
+        cmocka_unit_test(test_the_earlier_frameworks_query_form),
         cmocka_unit_test(test_head_is_a_get_on_read_routes),
         cmocka_unit_test(test_head_is_refused_on_change_routes),
         cmocka_unit_test(test_allow_headers_agree_with_the_routes),
