@@ -234,10 +234,22 @@ static void do_update(scheduler *s, core_msg *m)
         s->dirty = true;
         log_info(COMPONENT, "updated the settings of %zu broker(s); %zu need a restart", n,
                  json_array_size(restart));
-        scheduler_reply(
-            m, 200,
-            json_pack("{s:o, s:o}", "updated", id_array(chosen, n), "needs_restart", restart));
         scheduler_update_offer_interest(s, true);
+        json_t *updated = id_array(chosen, n);
+        bool roll = !json_is_false(json_object_get(m->body, "restart"));
+        if (roll && json_array_size(restart) > 0) {
+            /* Rolled like a restart: decided on a fresh ZooKeeper read, one broker at a time. */
+            json_t *args =
+                json_pack("{s:o, s:o, s:b}", "updated", updated, "needs_restart", restart, "force",
+                          json_is_true(json_object_get(m->body, "force")));
+            core_msg roll_msg = {
+                .type = CORE_MSG_REQUEST, .name = "broker_roll", .body = args, .reply = m->reply};
+            scheduler_after_fresh_read(s, &roll_msg);
+            json_decref(args);
+        } else {
+            scheduler_reply(m, 200,
+                            json_pack("{s:o, s:o}", "updated", updated, "needs_restart", restart));
+        }
     }
     for (size_t i = 0; i < n; i++)
         broker_settings_free(next[i]);
@@ -440,12 +452,40 @@ static void after_read(scheduler *s, core_msg *m)
     scheduler_after_fresh_read(s, m);
 }
 
+/* The restart of the brokers an update changed (their ids in "needs_restart"). */
+static void do_roll(scheduler *s, core_msg *m)
+{
+    const json_t *ids = json_object_get(m->body, "needs_restart");
+    int list[1024];
+    size_t n = 0, i;
+    const json_t *id;
+    json_array_foreach(ids, i, id)
+    {
+        if (n < MK_ARRAY_LEN(list))
+            list[n++] = (int)json_integer_value(id);
+    }
+    json_t *body = NULL;
+    int status = scheduler_restart_brokers(s, list, n,
+                                           json_is_true(json_object_get(m->body, "force")), &body);
+    if (status != 202) {
+        const char *why = json_string_value(json_object_get(body, "error"));
+        cleanup_free char *error = mk_xasprintf(
+            "the settings are changed, but the brokers were not restarted: %s", why ? why : "?");
+        json_object_set_new(body, "error", json_string(error));
+    }
+    json_object_set(body, "updated", json_object_get(m->body, "updated"));
+    json_object_set(body, "needs_restart", (json_t *)ids);
+    scheduler_reply(m, status, body);
+}
+
 void broker_ops_after_read(scheduler *s, core_msg *m)
 {
     if (strcmp(m->name, "broker_stop") == 0)
         do_stop(s, m);
     else if (strcmp(m->name, "broker_remove") == 0)
         do_remove(s, m);
+    else if (strcmp(m->name, "broker_roll") == 0)
+        do_roll(s, m);
 }
 
 bool broker_ops_handle(scheduler *s, core_msg *m)

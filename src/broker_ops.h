@@ -6,9 +6,11 @@
  * Requests (core request name, arguments):
  *   "broker_add"    {expr, settings?}  ids only (no `*`, no filter); none may exist yet. The new
  *                   brokers are stopped until "broker_start", as in the earlier framework.
- *   "broker_update" {expr, settings}   the settings of every chosen broker change, all or nothing
- *                   (each broker's combination is checked); running brokers whose change needs a
- *                   restart are named in "needs_restart".
+ *   "broker_update" {expr, settings, restart?, force?}  the settings of every chosen broker
+ *                   change, all or nothing (each broker's combination is checked); running brokers
+ *                   whose change needs a restart are named in "needs_restart" and, unless restart
+ *                   is false, restarted one at a time behind the data-safety rule (202 with the
+ *                   plan; a refused restart is a 409 whose error says the settings did change).
  *   "broker_start"  {expr}             stopped (or given up) brokers run again.
  *   "broker_stop"   {expr, force?}     refused (409) while stopping one would leave a partition
  *                   below its min.insync.replicas, unless force.

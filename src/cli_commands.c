@@ -116,8 +116,15 @@ static int complete_broker_settings(const cli_args *a, const char *const *args, 
         }
         json_object_set_new(body, name, value);
     }
-    if (strcmp(inv->command->verb, "update") == 0 && json_object_size(body) == 0)
+    if (strcmp(inv->command->verb, "update") != 0)
+        return 0;
+    if (json_object_size(body) == 0)
         return mk_err_set(err, "give at least one setting to change (\"\" unsets one)");
+    if (a->given & CLI_OPT_NO_RESTART)
+        append_query(&inv->calls[0], "restart=false");
+    if (a->given & CLI_OPT_FORCE)
+        append_query(&inv->calls[0], "force=true");
+    inv->follow_plan = !(a->given & CLI_OPT_NO_WAIT);
     return 0;
 }
 
@@ -300,14 +307,16 @@ const cli_command cli_commands[] = {
      .verb = "update",
      .args = {{"EXPR", CLI_ARG_TEXT}},
      .required = 1,
-     .options = CLI_OPT_SETTING,
+     .options = CLI_OPT_SETTING | CLI_OPT_NO_RESTART | CLI_OPT_FORCE | CLI_OPT_NO_WAIT,
      .method = "POST",
      .path = "/v1/brokers/{0}/update",
      .complete = complete_broker_settings,
-     .show = cli_show_fields,
-     .synopsis = "EXPR [the settings of add; \"\" unsets one]",
-     .summary = "change the settings of the brokers EXPR names (0, 0..2, *, *[rack=r1]); "
-                "running ones that need a restart for it are listed",
+     .show = cli_show_broker_update,
+     .synopsis = "EXPR [the settings of add; \"\" unsets one] [--no-restart] [--force] "
+                 "[--no-wait]",
+     .summary = "change the settings of the brokers EXPR names (0, 0..2, *, *[rack=r1]); the "
+                "running ones the change needs restarting are restarted one at a time, as "
+                "`broker restart` does, unless --no-restart",
      .example = "mesos-kafka broker update 0..2 --options log.retention.hours=48"},
     {.noun = "broker",
      .verb = "start",
@@ -485,6 +494,7 @@ const cli_option cli_command_options[] = {
     {"replication", CLI_OPT_REPLICATION, true},
     {"config", CLI_OPT_CONFIG, true},
     {"size", CLI_OPT_SIZE, true},
+    {"no-restart", CLI_OPT_NO_RESTART, false},
     {"cpus", CLI_OPT_SETTING, true},
     {"mem", CLI_OPT_SETTING, true},
     {"heap", CLI_OPT_SETTING, true},

@@ -33,6 +33,7 @@ enum {
     CLI_OPT_CONFIG = 1u << 5,
     CLI_OPT_SIZE = 1u << 6,
     CLI_OPT_SETTING = 1u << 7, /* a broker setting (--cpus, --mem, ...: broker_settings.h) */
+    CLI_OPT_NO_RESTART = 1u << 8,
 };
 
 #define CLI_MAX_SETTINGS 32

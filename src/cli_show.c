@@ -229,6 +229,16 @@ void cli_show_restart(const json_t *reply, FILE *out)
     fprintf(out, "restarting broker(s) %s; follow it with `mesos-kafka plan`\n", ids);
 }
 
+void cli_show_broker_update(const json_t *reply, FILE *out)
+{
+    cleanup_free char *ids = cli_cell_text(field(reply, "updated"));
+    cleanup_free char *restart = cli_cell_text(field(reply, "needs_restart"));
+    fprintf(out, "updated broker(s) %s; the change needs a restart of %s\n", ids,
+            json_array_size(field(reply, "needs_restart")) ? restart : "none");
+    if (field(reply, "restarting"))
+        cli_show_restart(reply, out);
+}
+
 static void print_step_change(const json_t *step, FILE *out)
 {
     char name[32];

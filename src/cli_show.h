@@ -18,11 +18,12 @@
 typedef void cli_show_fn(const json_t *reply, FILE *out);
 
 /* /v0 */
-cli_show_fn cli_show_status;  /* members table and the quorum/registered/bootstrap line */
-cli_show_fn cli_show_scale;   /* "kafka: 3 -> 5 members" */
-cli_show_fn cli_show_reflate; /* which members were scheduled again */
-cli_show_fn cli_show_kill;    /* which task was killed and how to bring it back */
-cli_show_fn cli_show_fields;  /* any object as KEY VALUE (container, connection, broker) */
+cli_show_fn cli_show_status;        /* members table and the quorum/registered/bootstrap line */
+cli_show_fn cli_show_scale;         /* "kafka: 3 -> 5 members" */
+cli_show_fn cli_show_reflate;       /* which members were scheduled again */
+cli_show_fn cli_show_kill;          /* which task was killed and how to bring it back */
+cli_show_fn cli_show_broker_update; /* updated brokers, those that need a restart, the restart */
+cli_show_fn cli_show_fields;        /* any object as KEY VALUE (container, connection, broker) */
 /* /v1 brokers and the plan */
 cli_show_fn cli_show_plan;        /* {"plan": ...}: state line and steps table */
 cli_show_fn cli_show_broker_list; /* ID STATE REGISTERED ADDRESS TASK-ID */

@@ -590,6 +590,8 @@ static int parse_seed(http_request *out, const char *method, const char *url, co
                 break;
             }
             json_object_set_new(out->args, "force", json_boolean(force));
+        } else if (strcmp(key, "restart") == 0 && strcmp(seg[2], "update") == 0) {
+            continue; /* read below, as /v1's */
         } else if (strcmp(key, "timeout") == 0) {
             continue; /* the earlier framework's wait: the CLI waits, the server answers at once */
         } else if (settings) {
@@ -615,13 +617,26 @@ static int parse_seed(http_request *out, const char *method, const char *url, co
 int http_request_parse_query(const char *method, const char *url, const json_t *query,
                              const char *body, size_t body_len, bool too_large, http_request *out)
 {
-    if (strncmp(url, "/api/", 5) != 0)
-        return http_request_parse(method, url, json_string_value(json_object_get(query, "force")),
-                                  body, body_len, too_large, out);
-    memset(out, 0, sizeof(*out));
-    if (control_characters(out, "the path", url) < 0)
-        return -1;
-    return parse_seed(out, method, url, query);
+    int rc;
+    if (strncmp(url, "/api/", 5) != 0) {
+        rc = http_request_parse(method, url, json_string_value(json_object_get(query, "force")),
+                                body, body_len, too_large, out);
+    } else {
+        memset(out, 0, sizeof(*out));
+        rc =
+            control_characters(out, "the path", url) < 0 ? -1 : parse_seed(out, method, url, query);
+    }
+    /* An update rolls the brokers it changes unless ?restart=false. */
+    const char *restart = json_string_value(json_object_get(query, "restart"));
+    if (rc == 0 && restart && out->core && strcmp(out->core, "broker_update") == 0) {
+        bool yes = true;
+        if (control_characters(out, "restart: the value", restart) < 0)
+            return -1;
+        if (http_parse_force(restart, &yes) < 0)
+            return fail(out, 400, "restart: must be true, false, 1 or 0");
+        json_object_set_new(out->args, "restart", json_boolean(yes));
+    }
+    return rc;
 }
 
 void http_request_clear(http_request *r)

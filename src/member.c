@@ -127,17 +127,40 @@ bool member_task_live(const member *m)
     return m->task_state != TASK_UNKNOWN && !mesos_task_state_is_terminal(m->task_state);
 }
 
-double member_backoff(const config *cfg, int failures)
+static double backoff(double delay_s, double max_s, int failures)
 {
     if (failures <= 0)
         return 0;
-    double delay = cfg->failover_delay_s * ldexp(1.0, failures > 60 ? 60 : failures - 1);
-    return delay < cfg->failover_max_delay_s ? delay : cfg->failover_max_delay_s;
+    double delay = delay_s * ldexp(1.0, failures > 60 ? 60 : failures - 1);
+    return delay < max_s ? delay : max_s;
+}
+
+double member_backoff(const config *cfg, int failures)
+{
+    return backoff(cfg->failover_delay_s, cfg->failover_max_delay_s, failures);
+}
+
+/* A broker's own failover settings, else the environment's. */
+static double member_backoff_of(const member *m, const config *cfg, int failures)
+{
+    if (!m->settings)
+        return member_backoff(cfg, failures);
+    return backoff(broker_settings_failover_delay(m->settings, cfg),
+                   broker_settings_failover_max_delay(m->settings, cfg), failures);
+}
+
+bool member_home_expired(const member *m, double now)
+{
+    if (!m->settings || !m->agent_id || member_task_live(m) || m->ended_at <= 0)
+        return false;
+    double sticky = broker_settings_stickiness(m->settings);
+    return sticky >= 0 && now - m->ended_at > sticky;
 }
 
 member_end member_task_ended(member *m, const config *cfg, mesos_task_state state, double now)
 {
     member_kill kill = m->kill;
+    m->ended_at = now;
     bool healthy_long = m->healthy_since > 0 && now - m->healthy_since >= cfg->failover_reset_s;
     m->kill = KILL_NONE;
     m->healthy_since = 0;
@@ -158,11 +181,13 @@ member_end member_task_ended(member *m, const config *cfg, mesos_task_state stat
         m->failures = 0;
     m->failures++;
     m->last_failure_at = now;
-    if (cfg->failover_max_tries > 0 && m->failures >= cfg->failover_max_tries) {
+    int max_tries = m->settings ? broker_settings_failover_max_tries(m->settings, cfg)
+                                : cfg->failover_max_tries;
+    if (max_tries > 0 && m->failures >= max_tries) {
         m->gave_up = true;
         return ENDED_GAVE_UP;
     }
-    m->restart_at = now + member_backoff(cfg, m->failures);
+    m->restart_at = now + member_backoff_of(m, cfg, m->failures);
     return ENDED_RELAUNCH;
 }
 
@@ -174,16 +199,16 @@ json_t *member_to_json(const member *m)
     json_t *ports = json_array();
     for (int i = 0; i < m->n_ports; i++)
         json_array_append_new(ports, json_integer(m->ports[i]));
-    json_t *j = json_pack("{s:s, s:i, s:s, s:b, s:s?, s:s?, s:o, s:s?, s:s?, s:s, s:s?, s:s?, "
-                          "s:i, s:f, s:f, s:f, s:f, s:f}",
-                          "kind", member_kind_name(m->kind), "id", m->id, "goal",
-                          goal_names[m->goal], "gave_up", m->gave_up, "agent_id", m->agent_id,
-                          "hostname", m->hostname, "ports", ports, "task_id", m->task_id,
-                          "task_state", m->task_id ? mesos_task_state_name(m->task_state) : NULL,
-                          "kill", kill_names[m->kill], "servers", m->servers, "message", m->message,
-                          "failures", m->failures, "restart_at", m->restart_at, "last_failure_at",
-                          m->last_failure_at, "launched_at", m->launched_at, "healthy_since",
-                          m->healthy_since, "unreachable_since", m->unreachable_since);
+    json_t *j = json_pack(
+        "{s:s, s:i, s:s, s:b, s:s?, s:s?, s:o, s:s?, s:s?, s:s, s:s?, s:s?, "
+        "s:i, s:f, s:f, s:f, s:f, s:f, s:f}",
+        "kind", member_kind_name(m->kind), "id", m->id, "goal", goal_names[m->goal], "gave_up",
+        m->gave_up, "agent_id", m->agent_id, "hostname", m->hostname, "ports", ports, "task_id",
+        m->task_id, "task_state", m->task_id ? mesos_task_state_name(m->task_state) : NULL, "kill",
+        kill_names[m->kill], "servers", m->servers, "message", m->message, "failures", m->failures,
+        "restart_at", m->restart_at, "last_failure_at", m->last_failure_at, "launched_at",
+        m->launched_at, "healthy_since", m->healthy_since, "unreachable_since",
+        m->unreachable_since, "ended_at", m->ended_at);
     if (m->agent_attributes && json_object_size(m->agent_attributes) > 0)
         json_object_set(j, "agent_attributes", m->agent_attributes);
     if (m->settings) {
@@ -322,6 +347,7 @@ member *member_from_json(const json_t *j, mk_err *err)
         opt_time(j, "launched_at", &m->launched_at, err) < 0 ||
         opt_time(j, "healthy_since", &m->healthy_since, err) < 0 ||
         opt_time(j, "unreachable_since", &m->unreachable_since, err) < 0 ||
+        opt_time(j, "ended_at", &m->ended_at, err) < 0 ||
         opt_attributes(j, &m->agent_attributes, err) < 0 || opt_settings(j, m, err) < 0)
         goto bad;
     if (m->agent_id && !m->hostname) {

@@ -83,6 +83,7 @@ typedef struct member {
     int failures;
     double restart_at;
     double last_failure_at;
+    double ended_at; /* wall clock the last task ended (0: never ended, or runs) */
 
     bool registered; /* Kafka: present under <chroot>/brokers/ids (not persisted) */
     /* Kafka, not persisted: the ZooKeeper session of the current task's registration; that of the
@@ -107,6 +108,11 @@ int member_parse_task_id(const char *task_id, member_kind *kind, int *id);
  * when it has no home or the agent has no such attribute. */
 const char *member_agent_attribute(const member *m, const char *name);
 
+/* Whether a broker that has not run since `ended_at` has been away from its home longer than its
+ * stickiness_period: it is then placed anew (by its constraints) rather than waiting for its old
+ * agent. Never for ZooKeeper or without the setting. */
+bool member_home_expired(const member *m, double now);
+
 /* Gives up the home agent (gone, or unreachable too long); the next launch finds a new one. */
 void member_leave_home(member *m);
 
@@ -127,7 +133,8 @@ typedef enum {
 
 /* Applies the end of the current task (terminal `state`) at `now`: counts a failure unless the core
  * killed it on purpose, resets the count when the task had been healthy for FAILOVER_RESET_AFTER,
- * sets restart_at, and leaves the home when the agent is gone for good (TASK_GONE*). */
+ * sets restart_at, and leaves the home when the agent is gone for good (TASK_GONE*). A broker's
+ * own failover_delay, failover_max_delay and failover_max_tries apply over the environment's. */
 member_end member_task_ended(member *m, const config *cfg, mesos_task_state state, double now);
 
 /* Persisted form (no secrets, nothing derived). */

@@ -98,11 +98,13 @@ static int find_port(const offer_space *s, uint64_t port, size_t *ri, size_t *gi
     return -1;
 }
 
-/* The lowest `n` free ports (distinct), or -1 if there are not that many. */
-static int lowest_ports(const offer_space *s, int n, int *out)
+/* The lowest `n` free ports (distinct) within the need's range, or -1 if there are not that
+ * many. */
+static int lowest_ports(const offer_space *s, const placement_need *need, int *out)
 {
-    int found = 0;
-    uint64_t floor = 0;
+    int n = need->n_ports, found = 0;
+    uint64_t floor = need->port_lo > 0 ? (uint64_t)need->port_lo : 0;
+    uint64_t ceiling = need->port_hi > 0 ? (uint64_t)need->port_hi : 65535;
     while (found < n) {
         uint64_t best = UINT64_MAX;
         for (size_t i = 0; i < s->n_res; i++) {
@@ -115,7 +117,7 @@ static int lowest_ports(const offer_space *s, int n, int *out)
                     best = lo;
             }
         }
-        if (best == UINT64_MAX)
+        if (best == UINT64_MAX || best > ceiling)
             return -1;
         out[found++] = (int)best;
         floor = best + 1;
@@ -142,7 +144,7 @@ bool offer_space_fits(const offer_space *s, const placement_need *need)
         return true;
     }
     int ports[8];
-    return lowest_ports(s, need->n_ports, ports) == 0;
+    return lowest_ports(s, need, ports) == 0;
 }
 
 /* A Resource JSON like `r` (name, type, allocation_info, reservation) without its value. */
@@ -207,7 +209,7 @@ json_t *offer_space_take(offer_space *s, const placement_need *need, int *ports)
     if (need->n_ports > 0) {
         if (need->fixed_ports)
             memcpy(chosen, need->fixed_ports, (size_t)need->n_ports * sizeof(int));
-        else if (lowest_ports(s, need->n_ports, chosen) < 0)
+        else if (lowest_ports(s, need, chosen) < 0)
             return NULL;
     }
     json_t *out = json_array();

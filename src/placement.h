@@ -21,6 +21,7 @@ typedef struct {
     double cpus, mem_mb, disk_mb;
     int n_ports;            /* host ports needed (0 on a USER network) */
     const int *fixed_ports; /* the member's ports from an earlier launch, or NULL for any */
+    int port_lo, port_hi;   /* otherwise the ports come from this range (0, 0: any) */
 } placement_need;
 
 typedef struct offer_space offer_space;

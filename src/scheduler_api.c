@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "broker_ops.h"
+#include "broker_settings.h"
 #include "log.h"
 #include "taskinfo.h"
 #include "util.h"
@@ -95,6 +96,8 @@ json_t *scheduler_member_json(const scheduler *s, const member *m)
         m->kind == KIND_ZOOKEEPER ? scheduler_zk_mode(s, m) : scheduler_broker_cluster_id(s, m);
     json_object_set_new(j, m->kind == KIND_ZOOKEEPER ? "zk_mode" : "cluster_id",
                         fact ? json_string(fact) : json_null());
+    if (m->settings) /* a broker's own settings (GET /v1/brokers has the effective ones) */
+        json_object_set_new(j, "settings", broker_settings_to_json(m->settings));
     return j;
 }
 

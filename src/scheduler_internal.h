@@ -171,6 +171,10 @@ void scheduler_free_members(scheduler *s);
 /* scheduler_restart.c */
 /* Starts a restart of `broker` (-1: all, one at a time) after the data-safety check; answers. */
 void scheduler_start_restart(scheduler *s, core_reply *reply, int broker, bool force);
+/* The same for the brokers of `only` (n_only; every broker when NULL), controller last: the
+ * status (202 started, 404, 409 refused) and its body in *body. */
+int scheduler_restart_brokers(scheduler *s, const int *only, size_t n_only, bool force,
+                              json_t **body);
 /* Moves the running plan on (after a status, a ZooKeeper read, a tick). */
 void scheduler_advance_plan(scheduler *s);
 json_t *scheduler_plan_json(const scheduler *s);

@@ -49,6 +49,7 @@ static placement_need need_of(const scheduler *s, const member *m)
         need.cpus = broker_settings_cpus(m->settings, s->cfg);
         need.mem_mb = broker_settings_mem(m->settings, s->cfg);
         need.disk_mb = broker_settings_disk(m->settings, s->cfg);
+        broker_settings_port(m->settings, &need.port_lo, &need.port_hi);
     }
     if (m->agent_id && m->n_ports == need.n_ports && need.n_ports > 0)
         need.fixed_ports = m->ports;
@@ -285,6 +286,14 @@ static size_t plan_launches(scheduler *s, offer_plan *plans, size_t n, double no
     bool may_add = any_unplaced && any_home && scheduler_ensemble_settled(s);
     for (size_t i = 0; i < s->n_members; i++) {
         member *m = s->members[i];
+        if (member_home_expired(m, now) && scheduler_wants_launch(s, m, now)) {
+            log_info(COMPONENT,
+                     "kafka-%d: away from %s longer than its stickiness period: placed "
+                     "anew",
+                     m->id, m->hostname);
+            member_leave_home(m);
+            s->dirty = true;
+        }
         if (m->agent_id && scheduler_wants_launch(s, m, now))
             place(s, plans, n, m, placed, resources, &n_placed);
     }

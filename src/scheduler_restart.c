@@ -234,7 +234,17 @@ void scheduler_advance_plan(scheduler *s)
 
 /* The steps of a new plan: `broker`, or every broker that is meant to run, by id with the
  * controller last, so the controller moves once, to a broker already restarted. */
-static int plan_brokers(const scheduler *s, int broker, int *ids, int cap)
+static bool in_list(const int *list, size_t n, int id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == id)
+            return true;
+    return false;
+}
+
+/* The brokers to restart, by id with the controller last: those of `only` (n_only of them; every
+ * broker when NULL) that are meant to run. */
+static int plan_brokers(const scheduler *s, const int *only, size_t n_only, int *ids, int cap)
 {
     const json_t *c = json_object_get(s->zk_state, "controller");
     int controller = json_is_integer(c) ? (int)json_integer_value(c) : -1;
@@ -242,9 +252,9 @@ static int plan_brokers(const scheduler *s, int broker, int *ids, int cap)
     bool controller_planned = false;
     for (size_t i = 0; i < s->n_members && n < cap; i++) {
         const member *m = s->members[i];
-        if (m->kind != KIND_KAFKA || m->goal != GOAL_RUN || (broker >= 0 && m->id != broker))
+        if (m->kind != KIND_KAFKA || m->goal != GOAL_RUN || (only && !in_list(only, n_only, m->id)))
             continue;
-        if (broker < 0 && m->id == controller)
+        if (m->id == controller)
             controller_planned = true;
         else
             ids[n++] = m->id;
@@ -262,33 +272,32 @@ static void answer(core_reply *r, int status, json_t *body)
         json_decref(body);
 }
 
-void scheduler_start_restart(scheduler *s, core_reply *reply, int broker, bool force)
+int scheduler_restart_brokers(scheduler *s, const int *only, size_t n_only, bool force,
+                              json_t **body)
 {
     if (plan_active(s)) {
-        answer(reply, 409,
-               json_pack("{s:s, s:o}", "error",
-                         "a restart is under way; wait for it (GET /v1/plan) before starting "
-                         "another",
-                         "plan", scheduler_plan_json(s)));
-        return;
+        *body = json_pack("{s:s, s:o}", "error",
+                          "a restart is under way; wait for it (GET /v1/plan) before starting "
+                          "another",
+                          "plan", scheduler_plan_json(s));
+        return 409;
     }
     int ids[1024];
-    int n = plan_brokers(s, broker, ids, (int)MK_ARRAY_LEN(ids));
+    int n = plan_brokers(s, only, n_only, ids, (int)MK_ARRAY_LEN(ids));
+    bool single = only && n_only == 1;
     if (n == 0) {
-        answer(reply, broker < 0 ? 409 : 404,
-               json_pack("{s:s}", "error",
-                         broker < 0 ? "no broker is meant to run: nothing to restart"
-                                    : "no such broker, or it is stopped or being removed "
-                                      "(GET /v1/brokers)"));
-        return;
+        *body = json_pack("{s:s}", "error",
+                          single ? "no such broker, or it is stopped or being removed "
+                                   "(GET /v1/brokers)"
+                                 : "no broker is meant to run: nothing to restart");
+        return single ? 404 : 409;
     }
     if (!force) {
         if (!s->zk_quorum) {
-            answer(reply, 409,
-                   json_pack("{s:s}", "error",
-                             "cannot check the partitions: ZooKeeper does not answer; retry "
-                             "later, or add force=true"));
-            return;
+            *body = json_pack("{s:s}", "error",
+                              "cannot check the partitions: ZooKeeper does not answer; retry "
+                              "later, or add force=true");
+            return 409;
         }
         json_t *risks = json_array();
         int min_insync = safety_default_min_insync(s->cfg->kafka_options);
@@ -309,8 +318,8 @@ void scheduler_start_restart(scheduler *s, core_reply *reply, int broker, bool f
                              "in-sync replica; wait until they are in sync, add replicas, or add "
                              "force=true",
                              names);
-            answer(reply, 409, json_pack("{s:s, s:o}", "error", why, "partitions", risks));
-            return;
+            *body = json_pack("{s:s, s:o}", "error", why, "partitions", risks);
+            return 409;
         }
         json_decref(risks);
     }
@@ -330,8 +339,16 @@ void scheduler_start_restart(scheduler *s, core_reply *reply, int broker, bool f
     log_info(COMPONENT, "restart of %d broker(s) asked%s", n,
              force ? ", forced: the data-safety rule is not checked" : "");
     scheduler_advance_plan(s);
-    answer(reply, 202,
-           json_pack("{s:o, s:o}", "restarting", restarting, "plan", scheduler_plan_json(s)));
+    *body = json_pack("{s:o, s:o}", "restarting", restarting, "plan", scheduler_plan_json(s));
+    return 202;
+}
+
+void scheduler_start_restart(scheduler *s, core_reply *reply, int broker, bool force)
+{
+    json_t *body = NULL;
+    int status = scheduler_restart_brokers(s, broker >= 0 ? &broker : NULL, broker >= 0 ? 1 : 0,
+                                           force, &body);
+    answer(reply, status, body);
 }
 
 /* ---- the state file ------------------------------------------------------------------------- */

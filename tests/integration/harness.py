@@ -9,6 +9,7 @@ import fcntl
 import ipaddress
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -23,10 +24,25 @@ BIN_DIR = Path(os.environ.get("MK_BIN_DIR", ROOT / "build" / "asan"))
 SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "runtime error:", "UndefinedBehaviorSanitizer")
 
 
+# Listening ports for the processes a test starts come from below the kernel's ephemeral range
+# (32768 and up): a port the kernel handed out as "free" could be taken as the source port of any
+# client connection (a broker's, kcat's) before the process that was meant to listen on it binds
+# it. 30000-30999 is also clear of the agents' blocks (20000-29999) and of mesos-sim's default
+# agent ports (31000-32000). Each port is handed out once per test run, and only if it binds now.
+_LISTEN_PORTS = list(range(30000, 31000))
+random.Random(os.getpid()).shuffle(_LISTEN_PORTS)
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    while _LISTEN_PORTS:
+        port = _LISTEN_PORTS.pop()
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("every listening port of 30000-30999 was handed out")
 
 
 # A wait returns as soon as its state is reached; its bound only says when to give up. Bounds are

@@ -12,6 +12,8 @@ from the simulator's own state.
 import json
 import os
 import subprocess
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +24,7 @@ import pytest
 from conftest import Cluster
 from harness import BIN_DIR, Pki, wait_until
 from scheduler_api import API_PASSWORD, API_USER, MESOS_PASSWORD, Api, framework_env
+from servers import kcat, missing_messages
 
 RACKS = {1: "r1", 2: "r1", 3: "r1", 4: "r2", 5: "r2", 6: "r1"}
 
@@ -260,7 +263,7 @@ def test_the_cli_updates_settings_and_names_the_brokers_that_need_a_restart(env)
     assert env["state"].read_bytes() == before
     tasks = {i: b["task_id"] for i, b in brokers(env).items()}
     r = cli(env, "--json", "broker", "update", "3..4", "--options", "log.retention.hours=48",
-            "--failover-delay", "5s")
+            "--failover-delay", "5s", "--no-restart")
     assert r.returncode == 0, r.stderr
     reply = json.loads(r.stdout)
     assert reply["updated"] == [3, 4] and reply["needs_restart"] == [3, 4], reply
@@ -276,3 +279,54 @@ def test_the_cli_updates_settings_and_names_the_brokers_that_need_a_restart(env)
     r = cli(env, "help", "broker")
     assert all(f"broker {verb}" in r.stdout for verb in
                ("list", "add", "update", "start", "stop", "remove", "restart")), r.stdout
+
+
+def test_an_update_rolls_the_changed_brokers_one_at_a_time_under_an_acks_all_producer(env):
+    status, body = call(env, "POST", "/v1/topics", {"name": "rolled", "partitions": 3,
+                                                   "replication": 3,
+                                                   "configs": {"min.insync.replicas": "2"}})
+    assert status == 201, body
+    wait_until(lambda: call(env, "GET", "/v1/partitions/under-replicated")[1]["partitions"] == []
+               and call(env, "GET", "/v1/topics/rolled")[0] == 200, 120,
+               "rolled created, nothing under-replicated")
+    wait_until(lambda: settled(env), 120, "the brokers settled")
+    tasks = {i: b["task_id"] for i, b in brokers(env).items()}
+    bootstrap = call(env, "GET", "/v1/connection")[1]["bootstrap"]
+    acked, unsure, stop = [], [], threading.Event()
+
+    def producer():
+        batch = 0
+        while not stop.is_set():
+            msgs = [f"u-{batch:05d}-{i:02d}" for i in range(20)]
+            r = kcat(["-b", bootstrap, "-P", "-t", "rolled", "-X", "acks=all",
+                      "-X", "message.timeout.ms=60000", "-X", "enable.idempotence=true"],
+                     input="".join(m + "\n" for m in msgs), timeout=120)
+            ok = r.returncode == 0 and "Delivery failed" not in r.stderr
+            (acked if ok else unsure).extend(msgs)
+            batch += 1
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=producer)
+    thread.start()
+    try:
+        wait_until(lambda: len(acked) >= 100 or not thread.is_alive(), 120,
+                   "the producer acknowledged before the update")
+        r = cli(env, "broker", "update", "0..2", "--options", "log.retention.hours=48")
+    finally:
+        stop.set()
+        thread.join()
+    assert r.returncode == 0, r.stderr
+    # The client follows the restart as `broker restart` does, a line per broker.
+    assert "restarting" in r.stdout and all(f"kafka-{i}" in r.stdout for i in range(3)), \
+        r.stdout
+    plan = call(env, "GET", "/v1/plan")[1]["plan"]
+    assert plan["state"] == "done" and sorted(s["broker"] for s in plan["steps"]) == [0, 1, 2]
+    bs = brokers(env)
+    for i in range(5):
+        assert (bs[i]["task_id"] != tasks[i]) == (i < 3), (i, tasks[i], bs[i]["task_id"])
+    assert all(bs[i]["needs_restart"] == [] for i in range(3)), bs
+    status, body = call(env, "GET", "/v1/brokers/0/config")
+    assert body["configs"]["log.retention.hours"] == "48", body
+    lost = missing_messages(bootstrap, "rolled", acked)
+    print(f"rolling update: {len(acked)} acknowledged, {len(unsure)} not, {len(lost)} lost")
+    assert len(acked) >= 200 and lost == []

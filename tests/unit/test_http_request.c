@@ -542,6 +542,20 @@ static void test_broker_verbs_carry_the_expression_and_settings(void **state)
     assert_null(json_object_get(r.args, "settings")); /* stop takes no body */
     http_request_clear(&r);
 
+    json_t *q = json_pack("{s:s}", "restart", "false");
+    assert_int_equal(
+        http_request_parse_query("POST", "/v1/brokers/0/update", q, body, strlen(body), false, &r),
+        0);
+    assert_true(json_is_false(json_object_get(r.args, "restart")));
+    http_request_clear(&r);
+    json_object_set_new(q, "restart", json_string("later"));
+    assert_int_equal(
+        http_request_parse_query("POST", "/v1/brokers/0/update", q, body, strlen(body), false, &r),
+        -1);
+    assert_int_equal(r.status, 400);
+    http_request_clear(&r);
+    json_decref(q);
+
     assert_int_equal(parse("GET", "/v1/brokers/0..2/stop", NULL, &r), -1);
     assert_int_equal(r.status, 405);
     http_request_clear(&r);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "broker_settings.h"
 #include "member.h"
 #include "mesos_event.h"
 #include "placement.h"
@@ -93,6 +94,31 @@ static void test_failures_count_and_reset_after_a_healthy_run(void **state)
     m->healthy_since = 5000;
     member_task_ended(m, &c, TASK_FAILED, 5100);
     assert_int_equal(m->failures, 2);
+    member_free(m);
+
+    /* A broker's own failover settings win over the environment's. */
+    m = member_new(KIND_KAFKA, 1);
+    mk_err err = {{0}};
+    assert_int_equal(broker_settings_set(m->settings, "failover_delay", "3s", &err), 0);
+    assert_int_equal(broker_settings_set(m->settings, "failover_max_delay", "4s", &err), 0);
+    assert_int_equal(broker_settings_set(m->settings, "failover_max_tries", "3", &err), 0);
+    assert_int_equal(member_task_ended(m, &c, TASK_FAILED, 1000), ENDED_RELAUNCH);
+    assert_true(m->restart_at == 1003);
+    assert_int_equal(member_task_ended(m, &c, TASK_FAILED, 2000), ENDED_RELAUNCH);
+    assert_true(m->restart_at == 2004); /* 6 s, capped at its own 4 s */
+    assert_int_equal(member_task_ended(m, &c, TASK_FAILED, 3000), ENDED_GAVE_UP);
+    /* Its home is kept for its stickiness period after the task ended, then given up. */
+    m->agent_id = mk_xstrdup("S1");
+    m->hostname = mk_xstrdup("agent1");
+    assert_false(member_home_expired(m, 1e9)); /* no stickiness_period: kept for good */
+    assert_int_equal(broker_settings_set(m->settings, "stickiness_period", "10m", &err), 0);
+    assert_false(member_home_expired(m, 3000 + 600));
+    assert_true(member_home_expired(m, 3000 + 601));
+    member *zk = member_new(KIND_ZOOKEEPER, 1);
+    zk->agent_id = mk_xstrdup("S1");
+    zk->ended_at = 1;
+    assert_false(member_home_expired(zk, 1e9));
+    member_free(zk);
     member_free(m);
 }
 
@@ -270,6 +296,16 @@ static void test_placement_takes_only_what_the_offer_has(void **state)
     placement_need more_ports = {.cpus = 0, .mem_mb = 0, .n_ports = 4};
     assert_false(offer_space_fits(s, &more_ports));
     assert_null(offer_space_take(s, &too_big, ports));
+    /* A broker's own port range: the lowest free port inside it, or no fit. Left: 31007-31009. */
+    placement_need ranged = {.n_ports = 1, .port_lo = 31008, .port_hi = 31100};
+    res = offer_space_take(s, &ranged, ports);
+    assert_non_null(res);
+    assert_int_equal(ports[0], 31008);
+    json_decref(res);
+    placement_need outside = {.n_ports = 1, .port_lo = 9092, .port_hi = 9099};
+    assert_false(offer_space_fits(s, &outside));
+    placement_need single = {.n_ports = 1, .port_lo = 31007, .port_hi = 31007};
+    assert_true(offer_space_fits(s, &single));
     offer_space_free(s);
     mesos_event_clear(&ev);
 }
