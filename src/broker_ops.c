@@ -143,7 +143,44 @@ static const json_t *settings_arg(const core_msg *m)
 
 /* ---- the requests ---------------------------------------------------------------------------- */
 
-static void do_add(scheduler *s, core_msg *m)
+/* The broker "clone" copies: its settings say {"source": id} and nothing else. -1 after
+ * answering. */
+static int clone_source(scheduler *s, core_msg *m, const member **out)
+{
+    const json_t *args = settings_arg(m);
+    const json_t *v = json_object_get(args, "source");
+    const char *key;
+    json_t *other;
+    json_object_foreach((json_t *)args, key, other)
+    {
+        if (strcmp(key, "source") != 0) {
+            refuse(m, 400, "%.64s: not an argument of clone (it copies every setting of source)",
+                   key);
+            return -1;
+        }
+    }
+    long long id = -1;
+    if (json_is_integer(v))
+        id = json_integer_value(v);
+    else if (json_is_string(v) &&
+             strspn(json_string_value(v), "0123456789") == strlen(json_string_value(v)) &&
+             json_string_length(v) > 0 && json_string_length(v) <= 7)
+        id = atoll(json_string_value(v));
+    if (id < 0 || id > 1000000) {
+        refuse(m, 400, "source: must be the id of the broker to copy (a whole number)");
+        return -1;
+    }
+    *out = scheduler_find_member(s, KIND_KAFKA, (int)id);
+    if (!*out) {
+        refuse(m, 404, "source: there is no broker %lld (GET /v1/brokers lists them)", id);
+        return -1;
+    }
+    return 0;
+}
+
+/* "broker_add", and "broker_clone" (`clone`): the new brokers get the settings given, or those of
+ * the source broker. */
+static void add_brokers(scheduler *s, core_msg *m, bool clone)
 {
     const char *text = json_string_value(json_object_get(m->body, "expr"));
     broker_expr *e = NULL;
@@ -163,19 +200,27 @@ static void do_add(scheduler *s, core_msg *m)
         if (scheduler_find_member(s, KIND_KAFKA, ids[i]))
             taken = ids[i];
     if (broker_expr_is_any(e) || broker_expr_has_filter(e)) {
-        refuse(m, 400, "broker: add needs the new brokers' ids (such as 3 or 3..4), not '%s'",
-               text);
+        refuse(m, 400, "broker: %s needs the new brokers' ids (such as 3 or 3..4), not '%s'",
+               clone ? "clone" : "add", text);
     } else if (taken >= 0) {
         refuse(m, 400, "broker: broker %d exists already (update changes its settings)", taken);
     } else if (scheduler_kept_count(s, KIND_KAFKA) + (int)n > 1000) {
         refuse(m, 400, "broker: at most 1000 brokers (%d exist)",
                scheduler_kept_count(s, KIND_KAFKA));
     } else {
-        broker_settings *b = broker_settings_new();
+        const member *source = NULL;
+        broker_settings *b = clone ? NULL : broker_settings_new();
         const json_t *changes = settings_arg(m);
-        if (changes && broker_settings_apply_json(b, changes, s->cfg, &err) < 0) {
+        if (clone && clone_source(s, m, &source) < 0) {
+            /* answered */
+        } else if (clone) {
+            b = broker_settings_copy(source->settings);
+        }
+        if (!b) {
+            /* answered */
+        } else if (!clone && changes && broker_settings_apply_json(b, changes, s->cfg, &err) < 0) {
             refuse(m, 400, "%s", err.msg);
-        } else if (!changes && broker_settings_check(b, s->cfg, &err) < 0) {
+        } else if (broker_settings_check(b, s->cfg, &err) < 0) {
             refuse(m, 400, "%s", err.msg);
         } else {
             member **added = mk_xcalloc(n + 1, sizeof(member *));
@@ -190,13 +235,29 @@ static void do_add(scheduler *s, core_msg *m)
             s->desired[KIND_KAFKA] = scheduler_kept_count(s, KIND_KAFKA);
             s->dirty = true;
             cleanup_free char *canon = broker_expr_text(e);
-            log_info(COMPONENT, "added broker(s) %s, stopped until started", canon);
+            if (source)
+                log_info(COMPONENT,
+                         "added broker(s) %s with the settings of broker %d, stopped "
+                         "until started",
+                         canon, source->id);
+            else
+                log_info(COMPONENT, "added broker(s) %s, stopped until started", canon);
             scheduler_reply(m, 200, json_pack("{s:o}", "added", id_array(added, n)));
             free(added);
         }
         broker_settings_free(b);
     }
     broker_expr_free(e);
+}
+
+static void do_add(scheduler *s, core_msg *m)
+{
+    add_brokers(s, m, false);
+}
+
+static void do_clone(scheduler *s, core_msg *m)
+{
+    add_brokers(s, m, true);
 }
 
 static void do_update(scheduler *s, core_msg *m)
@@ -494,8 +555,9 @@ bool broker_ops_handle(scheduler *s, core_msg *m)
         const char *name;
         void (*handle)(scheduler *, core_msg *);
     } ops[] = {
-        {"broker_add", do_add},      {"broker_update", do_update},  {"broker_start", do_start},
-        {"broker_stop", after_read}, {"broker_remove", after_read}, {"broker_list", do_list},
+        {"broker_add", do_add},     {"broker_clone", do_clone},  {"broker_update", do_update},
+        {"broker_start", do_start}, {"broker_stop", after_read}, {"broker_remove", after_read},
+        {"broker_list", do_list},
     };
     for (size_t i = 0; i < MK_ARRAY_LEN(ops); i++)
         if (m->name && strcmp(m->name, ops[i].name) == 0) {

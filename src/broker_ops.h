@@ -6,6 +6,8 @@
  * Requests (core request name, arguments):
  *   "broker_add"    {expr, settings?}  ids only (no `*`, no filter); none may exist yet. The new
  *                   brokers are stopped until "broker_start", as in the earlier framework.
+ *   "broker_clone"  {expr, settings: {source}}  the same, each new broker with every setting of
+ *                   broker `source`.
  *   "broker_update" {expr, settings, restart?, force?}  the settings of every chosen broker
  *                   change, all or nothing (each broker's combination is checked); running brokers
  *                   whose change needs a restart are named in "needs_restart" and, unless restart

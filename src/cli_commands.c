@@ -128,6 +128,18 @@ static int complete_broker_settings(const cli_args *a, const char *const *args, 
     return 0;
 }
 
+static int complete_broker_clone(const cli_args *a, const char *const *args, int n_args,
+                                 cli_invocation *inv, mk_err *err)
+{
+    if (!a->source)
+        return mk_err_set(err, "missing --source ID (the broker whose settings to copy)");
+    json_t *source = json_string(a->source);
+    if (!source)
+        return mk_err_set(err, "--source: is not valid UTF-8");
+    inv->calls[0].body = json_pack("{s:o}", "source", source);
+    return 0;
+}
+
 static int complete_broker_force(const cli_args *a, const char *const *args, int n_args,
                                  cli_invocation *inv, mk_err *err)
 {
@@ -303,6 +315,18 @@ const cli_command cli_commands[] = {
                 "given follows the environment's (KAFKA_CPU, KAFKA_OPTIONS, ...)",
      .example = "mesos-kafka broker add 3..4 --cpus 0.5 --mem 768 --heap 256 "
                 "--options num.io.threads=4 --constraints rack=like:r2"},
+    {.noun = "broker",
+     .verb = "clone",
+     .args = {{"IDS", CLI_ARG_TEXT}},
+     .required = 1,
+     .options = CLI_OPT_SOURCE,
+     .method = "POST",
+     .path = "/v1/brokers/{0}/clone",
+     .complete = complete_broker_clone,
+     .show = cli_show_fields,
+     .synopsis = "IDS --source ID",
+     .summary = "add brokers with every setting of broker ID, stopped until started",
+     .example = "mesos-kafka broker clone 5 --source 0"},
     {.noun = "broker",
      .verb = "update",
      .args = {{"EXPR", CLI_ARG_TEXT}},
@@ -495,6 +519,7 @@ const cli_option cli_command_options[] = {
     {"config", CLI_OPT_CONFIG, true},
     {"size", CLI_OPT_SIZE, true},
     {"no-restart", CLI_OPT_NO_RESTART, false},
+    {"source", CLI_OPT_SOURCE, true},
     {"cpus", CLI_OPT_SETTING, true},
     {"mem", CLI_OPT_SETTING, true},
     {"heap", CLI_OPT_SETTING, true},

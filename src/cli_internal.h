@@ -34,6 +34,7 @@ enum {
     CLI_OPT_SIZE = 1u << 6,
     CLI_OPT_SETTING = 1u << 7, /* a broker setting (--cpus, --mem, ...: broker_settings.h) */
     CLI_OPT_NO_RESTART = 1u << 8,
+    CLI_OPT_SOURCE = 1u << 9,
 };
 
 #define CLI_MAX_SETTINGS 32
@@ -52,7 +53,7 @@ typedef struct {
     const char *api, *user, *timeout;
     bool json, help;
     unsigned given; /* CLI_OPT_* */
-    const char *partitions, *replication, *size;
+    const char *partitions, *replication, *size, *source;
     const char *configs[CLI_MAX_CONFIGS];
     int n_configs;
     /* Broker settings as given: the option's name (cli_command_options's) and its value. */

@@ -90,6 +90,8 @@ static void store_option(cli_args *a, scan *sc, const char *option, unsigned bit
         a->replication = value;
     else if (bit == CLI_OPT_SIZE)
         a->size = value;
+    else if (bit == CLI_OPT_SOURCE)
+        a->source = value;
     else if (bit == CLI_OPT_CONFIG && a->n_configs < CLI_MAX_CONFIGS)
         a->configs[a->n_configs++] = value;
     else if (bit == CLI_OPT_CONFIG)

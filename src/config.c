@@ -46,9 +46,21 @@
 static const char *rule_role(const char *role, char *why, size_t n);
 static const char *rule_framework_name(const char *name, char *why, size_t n);
 static const char *rule_url(const char *url, char *why, size_t n);
+/* As an agent attribute is named (constraint.h's rule). */
+static const char *rule_attribute_name(const char *name, char *why, size_t n)
+{
+    if (strlen(name) > 128)
+        return "must be at most 128 characters";
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+            return "may hold only letters, digits, '.', '_' and '-' (an agent attribute's name)";
+    return NULL;
+}
+
 static const char *rule_ip_literal(const char *addr, char *why, size_t n);
 static const char *rule_username(const char *user, char *why, size_t n);
 static const char *rule_kafka_options(const char *options, char *why, size_t n);
+static const char *rule_attribute_name(const char *name, char *why, size_t n);
 
 #define SECTION(title)                                                                             \
     {                                                                                              \
@@ -231,6 +243,10 @@ const config_var config_vars[] = {
     {.name = "KAFKA_OPTIONS", .type = VT_STRING, .derived = "Kafka's defaults",
      .offset = AT(kafka_options), .rule = rule_kafka_options,
      .doc = "Broker settings for every broker, key=value[,key=value...] (num.partitions=3)."},
+    {.name = "KAFKA_RACK_ATTRIBUTE", .type = VT_STRING, .derived = "no broker.rack",
+     .offset = AT(kafka_rack_attribute), .rule = rule_attribute_name,
+     .doc = "Agent attribute whose value becomes each broker's broker.rack (rack), so Kafka "
+            "spreads replicas across racks; a broker's own broker.rack option wins."},
 };
 /* clang-format on */
 

@@ -90,6 +90,7 @@ typedef struct config {
     double failover_reset_s;      /* FAILOVER_RESET_AFTER: healthy this long clears the count */
     double unreachable_timeout_s; /* UNREACHABLE_TIMEOUT: then a member is replaced elsewhere */
     char *kafka_options;          /* KAFKA_OPTIONS: key=value[,key=value...] broker settings */
+    char *kafka_rack_attribute;   /* KAFKA_RACK_ATTRIBUTE: agent attribute for broker.rack */
 } config;
 
 /*

@@ -376,8 +376,9 @@ typedef struct {
 static const char *broker_verb(const char *verb)
 {
     static const char *const verbs[][2] = {
-        {"add", "broker_add"},   {"update", "broker_update"}, {"start", "broker_start"},
-        {"stop", "broker_stop"}, {"remove", "broker_remove"}, {"list", "broker_list"},
+        {"add", "broker_add"},     {"clone", "broker_clone"}, {"update", "broker_update"},
+        {"start", "broker_start"}, {"stop", "broker_stop"},   {"remove", "broker_remove"},
+        {"list", "broker_list"},
     };
     for (size_t i = 0; i < MK_ARRAY_LEN(verbs); i++)
         if (strcmp(verb, verbs[i][0]) == 0)
@@ -407,7 +408,8 @@ static bool match_v1(char **seg, int n, unsigned method, v1_route *r)
         *r = (v1_route){.methods = M_READ, .admin = "broker_config", .broker = seg[1]};
     } else if (n == 3 && strcmp(a, "brokers") == 0 && broker_verb(seg[2])) {
         const char *verb = broker_verb(seg[2]);
-        bool settings = !strcmp(seg[2], "add") || !strcmp(seg[2], "update");
+        bool settings =
+            !strcmp(seg[2], "add") || !strcmp(seg[2], "update") || !strcmp(seg[2], "clone");
         bool list = strcmp(seg[2], "list") == 0;
         *r = (v1_route){.methods = list ? M_READ : M_POST,
                         .changing = list ? 0 : M_POST,
@@ -570,7 +572,7 @@ static int parse_seed(http_request *out, const char *method, const char *url, co
         return -1;
     out->routed = true;
     out->changing = !list;
-    bool settings = !strcmp(seg[2], "add") || !strcmp(seg[2], "update");
+    bool settings = !strcmp(seg[2], "add") || !strcmp(seg[2], "update") || !strcmp(seg[2], "clone");
     out->args = json_object();
     json_t *changes = json_object();
     const char *key;

@@ -7,6 +7,7 @@
 #include "taskinfo.h"
 
 #include "broker_settings.h"
+#include "kafka_props.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -224,6 +225,12 @@ static json_t *environment_of(const config *cfg, const member *m, const char *zk
     int port = cfg->network == NETWORK_HOST ? m->ports[0] : KAFKA_PORT;
     cleanup_free char *options = broker_settings_kafka_options(m->settings, cfg, m->id);
     add_kafka_options(vars, options);
+    /* The rack of the agent it runs on, unless the broker's options name one. */
+    const char *rack =
+        cfg->kafka_rack_attribute ? member_agent_attribute(m, cfg->kafka_rack_attribute) : NULL;
+    cleanup_free char *own_rack = kafka_props_get(options, "broker.rack");
+    if (rack && !own_rack)
+        env_add(vars, "KAFKA_BROKER_RACK", rack);
     env_addf(vars, "KAFKA_BROKER_ID", "%d", m->id);
     env_add(vars, "KAFKA_ZOOKEEPER_CONNECT", zk_connect);
     env_addf(vars, "KAFKA_LISTENERS", "PLAINTEXT://0.0.0.0:%d", port);

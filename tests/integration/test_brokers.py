@@ -1,5 +1,6 @@
 """Broker management (issue 14): brokers added by id expression with settings of their own, placed
-by constraints on agent attributes, started, stopped and removed behind the data-safety rules.
+by constraints on agent attributes (their rack, KAFKA_RACK_ATTRIBUTE, becoming broker.rack),
+cloned, updated and rolled, started, stopped and removed behind the data-safety rules.
 
 One cluster for the module: 3 ZooKeeper servers and no broker from the environment
 (KAFKA_COUNT=0) on six simulated agents, agent1-3 and agent6 in rack r1, agent4-5 in rack r2
@@ -42,7 +43,7 @@ def racked_cluster(tmp_path_factory, name, racks):
         sim = cluster.sim(pki=pki, credentials=[f"kafka:{MESOS_PASSWORD}"], agents=len(racks),
                           extra=extra)
         vars_ = framework_env(sim, pki, workdir / "state", FRAMEWORK_NAME=f"mk-{name}",
-                              KAFKA_COUNT=0)
+                              KAFKA_COUNT=0, KAFKA_RACK_ATTRIBUTE="rack")
         sched = cluster.scheduler(vars_)
         api = Api(vars_["FRAMEWORK_PORT"])
         wait_until(lambda: (st := status_or_none(api)) and st["zookeeper"]["ensemble"] and st,
@@ -157,6 +158,9 @@ def test_added_brokers_are_stopped_until_started_and_run_only_where_their_constr
         hostname, attrs = where[tis[0]["agent_id"]["value"]]
         assert attrs["rack"] == ("r1" if i < 3 else "r2"), (i, hostname, attrs)
         assert bs[i]["hostname"] == hostname and bs[i]["attributes"]["rack"] == attrs["rack"]
+        # KAFKA_RACK_ATTRIBUTE=rack: the broker registered with its agent's rack.
+        status, one = call(env, "GET", f"/v1/brokers/{i}")
+        assert status == 200 and one["registration"]["rack"] == attrs["rack"], one
     for i in (3, 4):
         ti = task_infos(env, f"kafka-{i}")[0]
         assert resources(ti)["cpus"] == 0.5 and resources(ti)["mem"] == 768, ti["resources"]
@@ -272,6 +276,14 @@ def test_the_cli_updates_settings_and_names_the_brokers_that_need_a_restart(env)
     assert bs[3]["settings"]["failover_delay"] == {"value": "5s", "source": "own"}, bs[3]
     # Recorded, not yet rolled out: the tasks are the same.
     assert {i: b["task_id"] for i, b in bs.items()} == tasks
+    # A clone has every setting of its source, and starts stopped.
+    r = cli(env, "--json", "broker", "clone", "7", "--source", "3")
+    assert r.returncode == 0 and json.loads(r.stdout)["added"] == [7], r.stderr
+    bs = brokers(env)
+    assert bs[7]["settings"] == bs[3]["settings"] and bs[7]["state"] == "stopped", bs[7]
+    r = cli(env, "broker", "clone", "8", "--source", "42")
+    assert r.returncode == 1 and "no broker 42" in r.stderr, r.stderr
+    assert call(env, "POST", "/v1/brokers/7/remove")[0] == 200
     # Back to what they run with: nothing to restart for (failover_delay needs no restart).
     r = cli(env, "broker", "update", "3..4", "--options", "num.io.threads=4")
     assert r.returncode == 0, r.stderr

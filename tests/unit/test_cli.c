@@ -321,6 +321,12 @@ static const parse_case parse_cases[] = {
      .path = "/v1/brokers/1/stop?force=true"},
     {.line = "broker start 1 --mem 1", .status = 2, .error = "broker start does not take --mem"},
     {.line = "broker remove", .status = 2, .error = "missing EXPR"},
+    {.line = "broker clone 5 --source 0",
+     .status = 0,
+     .method = "POST",
+     .path = "/v1/brokers/5/clone",
+     .body = "{\"source\":\"0\"}"},
+    {.line = "broker clone 5", .status = 2, .error = "missing --source ID"},
 };
 
 static void test_parse_table(void **state)

@@ -487,6 +487,9 @@ static const error_case error_cases[] = {
     {{"FRAMEWORK_BIND=localhost"},
      "FRAMEWORK_BIND: must be an IPv4 or IPv6 address such as "
      "127.0.0.1 or ::1 (no host name, no brackets) (got 'localhost')"},
+    {{"KAFKA_RACK_ATTRIBUTE=rack zone"},
+     "KAFKA_RACK_ATTRIBUTE: may hold only letters, digits, '.', '_' and '-' (an agent "
+     "attribute's name) (got 'rack zone')"},
     {{"FRAMEWORK_BIND=[::1]"},
      "FRAMEWORK_BIND: must be an IPv4 or IPv6 address such as "
      "127.0.0.1 or ::1 (no host name, no brackets) (got '[::1]')"},
