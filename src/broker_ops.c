@@ -97,7 +97,7 @@ static const char *broker_attr(void *ud, int id, const char *name)
 
 /* The brokers `expr` names, in id order, into a new array (*n of them); NULL after answering:
  * a bad expression (400) or an id that is not a broker (404). An empty choice is fine. */
-static member **choose(scheduler *s, core_msg *m, const char *field_text, size_t *n)
+static member **choose(scheduler *s, core_msg *m, size_t *n)
 {
     const char *text = json_string_value(json_object_get(m->body, "expr"));
     if (!text) {
@@ -114,7 +114,7 @@ static member **choose(scheduler *s, core_msg *m, const char *field_text, size_t
     size_t n_ids = broker_expr_ids(e, &ids);
     for (size_t i = 0; i < n_ids; i++)
         if (!scheduler_find_member(s, KIND_KAFKA, ids[i])) {
-            refuse(m, 404, "broker: there is no broker %d (%s lists them)", ids[i], field_text);
+            refuse(m, 404, "broker: there is no broker %d (GET /v1/brokers lists them)", ids[i]);
             broker_expr_free(e);
             return NULL;
         }
@@ -268,7 +268,7 @@ static void do_update(scheduler *s, core_msg *m)
         return;
     }
     size_t n;
-    member **chosen = choose(s, m, "GET /v1/brokers", &n);
+    member **chosen = choose(s, m, &n);
     if (!chosen)
         return;
     broker_settings **next = mk_xcalloc(n + 1, sizeof(*next));
@@ -321,7 +321,7 @@ static void do_update(scheduler *s, core_msg *m)
 static void do_start(scheduler *s, core_msg *m)
 {
     size_t n;
-    member **chosen = choose(s, m, "GET /v1/brokers", &n);
+    member **chosen = choose(s, m, &n);
     if (!chosen)
         return;
     member **started = mk_xcalloc(n + 1, sizeof(member *));
@@ -396,7 +396,7 @@ static json_t *stop_risks(scheduler *s, core_msg *m, member **chosen, size_t n)
 static void do_stop(scheduler *s, core_msg *m)
 {
     size_t n;
-    member **chosen = choose(s, m, "GET /v1/brokers", &n);
+    member **chosen = choose(s, m, &n);
     if (!chosen)
         return;
     bool force = json_is_true(json_object_get(m->body, "force"));
@@ -447,7 +447,7 @@ static bool chosen_broker(const scheduler *s, const void *ud, json_int_t id)
 static void do_remove(scheduler *s, core_msg *m)
 {
     size_t n;
-    member **chosen = choose(s, m, "GET /v1/brokers", &n);
+    member **chosen = choose(s, m, &n);
     if (!chosen)
         return;
     bool force = json_is_true(json_object_get(m->body, "force"));
@@ -485,7 +485,7 @@ static void do_list(scheduler *s, core_msg *m)
     size_t n = 0;
     member **chosen = NULL;
     if (json_object_get(m->body, "expr")) {
-        chosen = choose(s, m, "GET /v1/brokers", &n);
+        chosen = choose(s, m, &n);
         if (!chosen)
             return;
     } else {
@@ -506,7 +506,7 @@ static void do_list(scheduler *s, core_msg *m)
 static void after_read(scheduler *s, core_msg *m)
 {
     size_t n;
-    member **chosen = choose(s, m, "GET /v1/brokers", &n);
+    member **chosen = choose(s, m, &n);
     if (!chosen)
         return;
     free(chosen);

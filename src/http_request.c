@@ -581,7 +581,8 @@ static int parse_seed(http_request *out, const char *method, const char *url, co
     {
         char quoted[80];
         const char *text = json_string_value(value);
-        if (control_characters(out, key, text) < 0 || control_characters(out, "an argument", key))
+        if (control_characters(out, key, text) < 0 ||
+            control_characters(out, "an argument", key) < 0)
             break;
         if (strcmp(key, "broker") == 0) {
             json_object_set_new(out->args, "expr", json_string(text));
